@@ -1,0 +1,27 @@
+using Crumbs.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+// The architecture of Crumbs, in the order a request meets it.
+var builder = DistributedApplication.CreateBuilder(args);
+var servers = Servers.Choose(builder);
+
+var cache = servers.AddRedis("cache");                 // sessions, Data Protection keys, cached objects
+var db = servers.AddPostgres("postgres", "db");        // the denormalized schema, uploads, the outbox
+var messaging = servers.AddRabbitMQ("messaging");      // slow work for the workers
+
+var web = builder.AddProject<Projects.Web>("web")
+    .WithReplicas(builder.Configuration.GetValue("Crumbs:WebReplicas", 3))
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(db).WaitFor(db)
+    .WithReference(messaging).WaitFor(messaging);
+
+builder.AddProject<Projects.Worker>("worker")
+    .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(db).WaitFor(db)
+    .WithReference(messaging).WaitFor(messaging);
+
+servers.AnnounceWhenReady(web);
+builder.Build().Run();

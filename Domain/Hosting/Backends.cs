@@ -1,0 +1,23 @@
+using Crumbs.Domain.Database;
+using Crumbs.Domain.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Crumbs.Domain.Hosting;
+
+public static class Backends
+{
+    /// <summary>
+    /// Connects a service to Redis ("cache"), Postgres ("db") and RabbitMQ ("messaging") through the Aspire client
+    /// integrations (each with its health check, metrics and traces), and upgrades the schema before it starts.
+    /// </summary>
+    public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddRedisClient("cache");
+        builder.AddNpgsqlDataSource("db");
+        builder.AddRabbitMQClient("messaging");
+        builder.Services.AddHostedService<SchemaUpgrade>();
+        builder.Services.AddSingleton<MessagePublisher>();
+        return builder;
+    }
+}
