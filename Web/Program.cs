@@ -1,6 +1,11 @@
 using Crumbs.Domain.Hosting;
+using Crumbs.Web.Accounts;
 using Crumbs.Web.Hosting;
+using Crumbs.Web.Media;
 using Crumbs.Web.Probes;
+using Crumbs.Web.Security;
+using Crumbs.Web.Sessions;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -10,5 +15,12 @@ builder.AddWebServices();
 var app = builder.Build();
 app.UseWebPipeline();
 app.MapDefaultEndpoints();
+app.MapAntiforgeryApi();
+app.MapAccountsApi();
+app.MapSessionsApi();
+app.MapMediaApi();
 app.MapProbesApi();
+app.MapRazorPages();
+app.MapOpenApi();                // /openapi/v1.json
+app.MapScalarApiReference();     // /scalar: the interactive API reference
 app.Run();

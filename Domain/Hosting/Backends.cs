@@ -1,4 +1,6 @@
+using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Database;
+using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +11,8 @@ public static class Backends
 {
     /// <summary>
     /// Connects a service to Redis ("cache"), Postgres ("db") and RabbitMQ ("messaging") through the Aspire client
-    /// integrations (each with its health check, metrics and traces), and upgrades the schema before it starts.
+    /// integrations (each with its health check, metrics and traces), upgrades the schema before it starts, and
+    /// registers the stores that Web and Worker share.
     /// </summary>
     public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -18,6 +21,10 @@ public static class Backends
         builder.AddRabbitMQClient("messaging");
         builder.Services.AddHostedService<SchemaUpgrade>();
         builder.Services.AddSingleton<MessagePublisher>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<MediaStore>();
+        builder.Services.AddSingleton<Avatars>();
         return builder;
     }
 }

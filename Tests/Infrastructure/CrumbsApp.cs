@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(Crumbs.Tests.Infrastructure.CrumbsApp))]
+// One app for the whole run, and some tests stop and start its replicas: xunit.runner.json runs them one at a time.
 
 namespace Crumbs.Tests.Infrastructure;
 
@@ -18,10 +19,14 @@ public sealed class CrumbsApp : IAsyncLifetime
 
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-tests-{Guid.NewGuid():N}");
     private DistributedApplication? _app;
+    private Replicas? _replicas;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     public Uri WebAddress => App.GetEndpoint("web", "http");
+
+    /// <summary>The running replicas of "web" or "worker", each with its name, process and own address.</summary>
+    public Replicas Replicas => _replicas ?? throw new InvalidOperationException("The app has not started.");
 
     public async ValueTask InitializeAsync()
     {
@@ -39,10 +44,51 @@ public sealed class CrumbsApp : IAsyncLifetime
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
+        _replicas = new Replicas(_app);
+        _replicas.Start();
         foreach (var resource in new[] { "cache", "postgres", "db", "messaging", "web", "worker" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
+    }
+
+    /// <summary>
+    /// Stops one replica the way a crash or a scale-in does: its process gets the signal (TERM, or KILL), and the
+    /// orchestrator sees it gone. (The orchestrator's own stop command times out on `dotnet run` processes here.)
+    /// </summary>
+    public async Task StopReplicaAsync(string name, string signal = "TERM")
+    {
+        var replica = Replicas.Of(name.Split('-')[0]).Single(r => r.Name == name);
+        foreach (var pid in ProcessTree.Of(replica.ProcessId).Reverse())
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        await Replicas.WaitForAsync(name, s => s.State?.Text is "Exited" or "Finished" or "Stopped" or "FailedToStart",
+            TimeSpan.FromSeconds(60), "stopped");
+    }
+
+    /// <summary>Starts a stopped replica again and waits until it answers its readiness probe itself.</summary>
+    public async Task StartReplicaAsync(string name)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var result = await App.ResourceCommands.ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(result.Success, result.Message);
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.GetAsync(async () =>
+        {
+            var address = Replicas.Of(name.Split('-')[0]).SingleOrDefault(r => r.Name == name)?.Address;
+            try
+            {
+                using var health = address is null ? null : await probe.GetAsync(new Uri(address, "/health"), timeout.Token);
+                return health?.IsSuccessStatusCode == true ? address : null;
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, TimeSpan.FromSeconds(90), $"{name} to answer /health again");
     }
 
     /// <summary>A client that opens a new connection for every request, so the requests spread over the replicas.</summary>
@@ -54,6 +100,11 @@ public sealed class CrumbsApp : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (_replicas is not null)
+        {
+            await _replicas.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

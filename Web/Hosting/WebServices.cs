@@ -1,12 +1,34 @@
+using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Hosting;
+using Crumbs.Web.Accounts;
+using Crumbs.Web.Security;
+using Crumbs.Web.Sessions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
 
 namespace Crumbs.Web.Hosting;
 
 public static class WebServices
 {
+    /// <summary>Largest request body accepted anywhere: a 2 MB picture plus its form's envelope.</summary>
+    private const int MaxRequestBytes = 3 * 1024 * 1024;
+
     public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
     {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
+        // Forms stay in memory up to the limit: a clone never writes an upload to a temporary file.
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MemoryBufferThreshold = MaxRequestBytes;
+            form.MultipartBodyLengthLimit = MaxRequestBytes;
+        });
         builder.Services.AddProblemDetails();
+        builder.AddSessions();
+        builder.Services.AddSingleton<SignInLimiter>();
+        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddRazorPages();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -15,11 +37,23 @@ public static class WebServices
         // Every answer names the clone that gave it, so people and tests can watch the replicas share the load.
         app.Use((context, next) =>
         {
-            context.Response.Headers["X-Served-By"] = Replica.Name;
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers["X-Served-By"] = Replica.Name;
+                return Task.CompletedTask;
+            });
             return next(context);
         });
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A malformed body or an oversized upload is the client's mistake, whatever the environment.
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages(ErrorPages.WriteAsync);
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseCsrfForSessions();
         return app;
     }
 }

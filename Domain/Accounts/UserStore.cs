@@ -1,0 +1,68 @@
+using Dapper;
+using Npgsql;
+
+namespace Crumbs.Domain.Accounts;
+
+/// <summary>Reads and writes the users table. Every read is one indexed row, no JOIN.</summary>
+public sealed class UserStore(NpgsqlDataSource db)
+{
+    private const string Columns =
+        "id, handle, display_name as DisplayName, bio, avatar_url as AvatarUrl, follower_count as FollowerCount, " +
+        "following_count as FollowingCount, post_count as PostCount, created_at as CreatedAt";
+
+    /// <summary>Creates the account; null when the handle is taken (in any case).</summary>
+    public async Task<User?> CreateAsync(string handle, string displayName, string passwordHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"""
+            insert into users (handle, display_name, password_hash) values (@handle, @displayName, @passwordHash)
+            on conflict do nothing
+            returning {Columns}
+            """, new { handle, displayName, passwordHash }, cancellationToken: ct));
+    }
+
+    public async Task<User?> FindByHandleAsync(string handle, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"select {Columns} from users where lower(handle) = lower(@handle)", new { handle }, cancellationToken: ct));
+    }
+
+    public async Task<User?> FindAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"select {Columns} from users where id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<(long Id, string Handle, string PasswordHash)?> FindCredentialsAsync(string handle, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<(long, string, string)?>(new CommandDefinition(
+            "select id, handle, password_hash from users where lower(handle) = lower(@handle)", new { handle }, cancellationToken: ct));
+    }
+
+    public async Task<string?> GetPasswordHashAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "select password_hash from users where id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task SetPasswordHashAsync(long id, string passwordHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update users set password_hash = @passwordHash, updated_at = now() where id = @id",
+            new { id, passwordHash }, cancellationToken: ct));
+    }
+
+    public async Task<User?> UpdateProfileAsync(long id, string displayName, string bio, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"update users set display_name = @displayName, bio = @bio, updated_at = now() where id = @id returning {Columns}",
+            new { id, displayName, bio }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,53 @@
+using SkiaSharp;
+
+namespace Crumbs.Domain.Media;
+
+/// <summary>What an uploaded picture really is, found by decoding it whole, never from its name or declared type.</summary>
+public sealed record ImageInfo(string ContentType, int Width, int Height);
+
+public static class ImageCheck
+{
+    public const int MaxBytes = 2 * 1024 * 1024;
+    public const int MaxSide = 8000;
+    public const string TooLarge = "The picture is larger than 2 MB.";
+
+    private static readonly Dictionary<SKEncodedImageFormat, string> Allowed = new()
+    {
+        [SKEncodedImageFormat.Jpeg] = "image/jpeg",
+        [SKEncodedImageFormat.Png] = "image/png",
+        [SKEncodedImageFormat.Webp] = "image/webp",
+    };
+
+    /// <summary>The image's type and size, or null with a reason a person can read.</summary>
+    public static (ImageInfo? Image, string? Problem) Inspect(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return (null, "The file is empty.");
+        }
+
+        if (bytes.Length > MaxBytes)
+        {
+            return (null, TooLarge);
+        }
+
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || !Allowed.TryGetValue(codec.EncodedFormat, out var contentType))
+        {
+            return (null, "The file is not a JPEG, PNG or WebP picture.");
+        }
+
+        var info = codec.Info;
+        if (info.Width > MaxSide || info.Height > MaxSide)
+        {
+            return (null, $"The picture is larger than {MaxSide}×{MaxSide} pixels.");
+        }
+
+        // A truncated file or a header followed by junk "decodes" as a partly blank picture: require a whole decode.
+        using var bitmap = new SKBitmap(info.WithColorType(SKColorType.Rgba8888));
+        return codec.GetPixels(bitmap.Info, bitmap.GetPixels()) == SKCodecResult.Success
+            ? (new ImageInfo(contentType, info.Width, info.Height), null)
+            : (null, "The picture is damaged or incomplete.");
+    }
+}

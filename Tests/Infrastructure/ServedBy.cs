@@ -1,0 +1,6 @@
+namespace Crumbs.Tests.Infrastructure;
+
+public static class ServedBy
+{
+    public static string Of(HttpResponseMessage response) => Assert.Single(response.Headers.GetValues("X-Served-By"));
+}

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Crumbs.Domain.Accounts;
+using Crumbs.Web.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace Crumbs.Web.Accounts;
+
+/// <summary>Sign-up, sign-in and password changes, shared by the API and the pages.</summary>
+public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher, SignInLimiter limiter, RedisTicketStore sessions)
+{
+    // Verified when the handle is unknown, so a wrong handle costs as much time as a wrong password.
+    private static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(null!, "not a real password");
+
+    public async Task<(User? User, Dictionary<string, string[]> Errors, bool HandleTaken)> SignUpAsync(
+        string? handle, string? displayName, string? password, CancellationToken ct)
+    {
+        var normalized = AccountRules.NormalizeHandle(handle);
+        var errors = AccountRules.CheckSignUp(normalized, displayName, password);
+        if (errors.Count > 0)
+        {
+            return (null, errors, false);
+        }
+
+        var user = await users.CreateAsync(normalized, displayName!.Trim(), hasher.HashPassword(null!, password!), ct);
+        return (user, errors, user is null);
+    }
+
+    public enum SignInOutcome { SignedIn, WrongCredentials, Limited }
+
+    public async Task<(SignInOutcome Outcome, User? User, TimeSpan RetryAfter)> SignInAsync(
+        HttpContext http, string? handle, string? password, CancellationToken ct)
+    {
+        var normalized = AccountRules.NormalizeHandle(handle);
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (await limiter.TryAttemptAsync(normalized, address, ct) is { } wait)
+        {
+            return (SignInOutcome.Limited, null, wait);
+        }
+
+        var credentials = normalized.Length == 0 ? null : await users.FindCredentialsAsync(normalized, ct);
+        var verified = hasher.VerifyHashedPassword(null!, credentials?.PasswordHash ?? UnknownUserHash, password ?? "");
+        if (credentials is not { } found || verified == PasswordVerificationResult.Failed)
+        {
+            return (SignInOutcome.WrongCredentials, null, TimeSpan.Zero);
+        }
+
+        await StartSessionAsync(http, found.Id, found.Handle);
+        return (SignInOutcome.SignedIn, await users.FindAsync(found.Id, ct), TimeSpan.Zero);
+    }
+
+    public static Task StartSessionAsync(HttpContext http, long userId, string handle) =>
+        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, handle)],
+            CookieAuthenticationDefaults.AuthenticationScheme)));
+
+    /// <summary>Changes the password and ends every session of the user on every clone; this client signs in anew.</summary>
+    public async Task<string?> ChangePasswordAsync(HttpContext http, long userId, string? current, string? next, CancellationToken ct)
+    {
+        var hash = await users.GetPasswordHashAsync(userId, ct);
+        if (hash is null || hasher.VerifyHashedPassword(null!, hash, current ?? "") == PasswordVerificationResult.Failed)
+        {
+            return "The current password is wrong.";
+        }
+
+        if (AccountRules.CheckPassword(next) is { } problem)
+        {
+            return problem;
+        }
+
+        await users.SetPasswordHashAsync(userId, hasher.HashPassword(null!, next!), ct);
+        await SignOutEverywhereAsync(http, userId);
+        await StartSessionAsync(http, userId, http.User.Identity!.Name!);
+        return null;
+    }
+
+    public async Task SignOutEverywhereAsync(HttpContext http, long userId)
+    {
+        await sessions.RemoveAllAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+}

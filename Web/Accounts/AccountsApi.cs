@@ -1,0 +1,66 @@
+using Crumbs.Domain.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crumbs.Web.Accounts;
+
+public static class AccountsApi
+{
+    public sealed record SignUpRequest(string? Handle, string? DisplayName, string? Password);
+
+    public sealed record ProfileRequest(string? DisplayName, string? Bio);
+
+    public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
+
+    public static void MapAccountsApi(this WebApplication app)
+    {
+        app.MapPost("/api/accounts", SignUpAsync).WithTags("Accounts");
+        app.MapGet("/api/users/{handle}", GetUserAsync).WithTags("Accounts");
+
+        var me = app.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
+        me.MapGet("/", GetMeAsync);
+        me.MapPut("/profile", UpdateProfileAsync);
+        me.MapPut("/password", ChangePasswordAsync);
+    }
+
+    private static async Task<Results<Created<Profile>, ValidationProblem, ProblemHttpResult>> SignUpAsync(
+        SignUpRequest request, AccountService accounts, CancellationToken ct)
+    {
+        var (user, errors, taken) = await accounts.SignUpAsync(request.Handle, request.DisplayName, request.Password, ct);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (taken)
+        {
+            return TypedResults.Problem(title: "That handle is taken", detail: "Choose another handle.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return TypedResults.Created($"/api/users/{user!.Handle}", Profile.Of(user));
+    }
+
+    private static async Task<Results<Ok<Profile>, NotFound>> GetUserAsync(string handle, UserStore users, CancellationToken ct) =>
+        await users.FindByHandleAsync(handle, ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<Profile>, UnauthorizedHttpResult>> GetMeAsync(HttpContext http, UserStore users, CancellationToken ct) =>
+        await users.FindAsync(http.User.Id(), ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.Unauthorized();
+
+    private static async Task<Results<Ok<Profile>, ValidationProblem, UnauthorizedHttpResult>> UpdateProfileAsync(
+        ProfileRequest request, HttpContext http, UserStore users, CancellationToken ct)
+    {
+        var errors = AccountRules.CheckProfile(request.DisplayName, request.Bio);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var user = await users.UpdateProfileAsync(http.User.Id(), request.DisplayName!.Trim(), (request.Bio ?? "").Trim(), ct);
+        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(Profile.Of(user));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> ChangePasswordAsync(
+        PasswordRequest request, HttpContext http, AccountService accounts, CancellationToken ct) =>
+        await accounts.ChangePasswordAsync(http, http.User.Id(), request.CurrentPassword, request.NewPassword, ct) is { } problem
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = [problem] })
+            : TypedResults.NoContent();
+}

@@ -1,0 +1,27 @@
+using System.Net;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Crumbs.Web.Hosting;
+
+/// <summary>Bodies for bare status codes: problem details for the API, a short readable page for people.</summary>
+public static class ErrorPages
+{
+    public static async Task WriteAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/media"))
+        {
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new() { HttpContext = http });
+            return;
+        }
+
+        var status = http.Response.StatusCode;
+        var reason = WebUtility.HtmlEncode(ReasonPhrases.GetReasonPhrase(status));
+        http.Response.ContentType = "text/html; charset=utf-8";
+        await http.Response.WriteAsync(
+            $"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>{status} {reason} · Crumbs</title>" +
+            $"<link rel=\"stylesheet\" href=\"/css/site.css\"><main class=\"page\"><h1>{reason}</h1>" +
+            "<p>Sorry, that did not work. <a href=\"/\">Back to Crumbs</a></p></main></html>");
+    }
+}
