@@ -25,6 +25,9 @@ public sealed class CrumbsApp : IAsyncLifetime
 
     public Uri WebAddress => App.GetEndpoint("web", "http");
 
+    /// <summary>The TMPDIR that every replica of the project gets.</summary>
+    public string TempFolderOf(string project) => Directory.CreateDirectory(Path.Combine(_dataPath, "tmp", project)).FullName;
+
     /// <summary>The running replicas of "web" or "worker", each with its name, process and own address.</summary>
     public Replicas Replicas => _replicas ?? throw new InvalidOperationException("The app has not started.");
 
@@ -41,6 +44,11 @@ public sealed class CrumbsApp : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var project in new[] { "web", "worker" })
+        {
+            // A temporary folder of their own, so a test can see whether the apps ever write to one.
+            builder.CreateResourceBuilder<ProjectResource>(project).WithEnvironment("TMPDIR", TempFolderOf(project));
+        }
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);

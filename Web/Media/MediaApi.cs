@@ -12,7 +12,7 @@ public static class MediaApi
     {
         app.MapGet("/media/{id:guid}", GetAsync).WithTags("Media");
         app.MapPut("/api/me/avatar", UploadAvatarAsync).WithTags("Accounts").RequireAuthorization()
-            .Accepts<IFormFile>("image/jpeg", "image/png", "image/webp");
+            .WithDescription("The request body is the picture: Content-Type image/jpeg, image/png or image/webp, at most 2 MB.");
     }
 
     /// <summary>A picture never changes under its URL (a new upload gets a new id): cache it for a year, everywhere.</summary>
@@ -33,6 +33,12 @@ public static class MediaApi
     private static async Task<Results<Ok<Profile>, ProblemHttpResult>> UploadAvatarAsync(
         HttpContext http, Avatars avatars, UserStore users, CancellationToken ct)
     {
+        if (http.Request.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return TypedResults.Problem(title: "Send the picture itself", detail: "The body must be the picture, with Content-Type image/jpeg, image/png or image/webp.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
         var bytes = await Upload.ReadAsync(http.Request.Body, http.Request.ContentLength, ImageCheck.MaxBytes, ct);
         if (bytes is null)
         {

@@ -1,0 +1,48 @@
+using System.Net;
+using Crumbs.Tests.Infrastructure;
+
+namespace Crumbs.Tests.Accounts;
+
+/// <summary>Pictures live in Postgres and are served by any clone, immutable under their URL.</summary>
+public sealed class AvatarTests(CrumbsApp crumbs)
+{
+    [Fact]
+    public async Task An_uploaded_avatar_is_served_by_every_replica_with_a_strong_etag_and_immutable_caching()
+    {
+        using var alice = await UserSession.SignUpAsync(crumbs);
+        var png = TestImages.Png(200, 200);
+        using var upload = await alice.SendAsync(HttpMethod.Put, "/api/me/avatar", content: BadInputTests.Image(png, "image/png"));
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        var url = (await alice.GetAsync<ProfileDto>("/api/me")).AvatarUrl!;
+        Assert.StartsWith("/media/", url, StringComparison.Ordinal);
+
+        foreach (var replica in crumbs.Replicas.Of("web"))
+        {
+            using var picture = await alice.SendAsync(HttpMethod.Get, url, replica: replica.Address);
+            Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+            Assert.Equal(png, await picture.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+            Assert.Equal("image/png", picture.Content.Headers.ContentType?.MediaType);
+            Assert.False(picture.Headers.ETag!.IsWeak);
+            Assert.Contains("immutable", picture.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.FromDays(365), picture.Headers.CacheControl.MaxAge);
+
+            var conditional = new HttpRequestMessage(HttpMethod.Get, new Uri(replica.Address!, url));
+            conditional.Headers.IfNoneMatch.Add(picture.Headers.ETag);
+            using var client = new HttpClient();
+            using var notModified = await client.SendAsync(conditional, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
+
+        using var second = await alice.SendAsync(HttpMethod.Put, "/api/me/avatar", content: BadInputTests.Image(TestImages.Png(200, 200, seed: 2), "image/png"));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.NotEqual(url, (await alice.GetAsync<ProfileDto>("/api/me")).AvatarUrl); // a new picture gets a new URL
+    }
+
+    [Fact]
+    public async Task An_unknown_picture_is_404()
+    {
+        using var anonymous = new UserSession(crumbs, "x", "x");
+        using var response = await anonymous.SendAsync(HttpMethod.Get, $"/media/{Guid.NewGuid():N}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
