@@ -16,7 +16,7 @@ public sealed class SignInLimiter : IAsyncDisposable
     {
         var window = configuration.GetValue("Crumbs:SignIn:Window", TimeSpan.FromMinutes(5));
         var perHandle = configuration.GetValue("Crumbs:SignIn:PerHandle", 10);
-        var perAddress = configuration.GetValue("Crumbs:SignIn:PerAddress", 50);
+        var perAddress = configuration.GetValue("Crumbs:SignIn:PerAddress", 300);
         RateLimitPartition<string> Partition(string key, int limit) =>
             RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
             {
