@@ -9,7 +9,8 @@ public static class Backends
 {
     /// <summary>
     /// Connects a service to Redis ("cache"), Postgres ("db") and RabbitMQ ("messaging") through the Aspire client
-    /// integrations (each with its health check, metrics and traces), and upgrades the schema before it starts.
+    /// integrations (each with its health check, metrics and traces; RabbitMQ.Client's "RabbitMQ.Client.*" spans
+    /// included), and upgrades the schema before it starts.
     /// </summary>
     public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -17,6 +18,7 @@ public static class Backends
         builder.AddNpgsqlDataSource("db");
         builder.AddRabbitMQClient("messaging");
         builder.Services.AddHostedService<SchemaUpgrade>();
+        builder.Services.Configure<RetryPolicy>(builder.Configuration.GetSection(RetryPolicy.Section));
         builder.Services.AddSingleton<MessagePublisher>();
         return builder;
     }

@@ -14,6 +14,7 @@ public sealed class CrumbsApp : IAsyncLifetime
 {
     public const int WebReplicas = 3;
     public const int WorkerReplicas = 2;
+    public const int MaxRetries = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-tests-{Guid.NewGuid():N}");
@@ -32,6 +33,8 @@ public sealed class CrumbsApp : IAsyncLifetime
                 $"--Servers:DataPath={_dataPath}",
                 $"--Crumbs:WebReplicas={WebReplicas}",
                 $"--Crumbs:WorkerReplicas={WorkerReplicas}",
+                $"--Crumbs:Messaging:MaxRetries={MaxRetries}",
+                "--Crumbs:Messaging:RetryBaseDelay=00:00:00.250", // retries after 0.25, 0.5, 1, 2, 4 s
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);

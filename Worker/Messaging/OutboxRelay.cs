@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Crumbs.Domain.Messaging;
+using Dapper;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace Crumbs.Worker.Messaging;
+
+/// <summary>
+/// Publishes what the outbox holds, in every worker replica. Each batch locks its rows (FOR UPDATE SKIP LOCKED), so
+/// replicas share the work instead of sending a row twice; a row is marked sent only after the broker confirmed it,
+/// so a crash in between sends it again, which idempotent consumers absorb. It wakes on the insert trigger's NOTIFY
+/// and polls every second besides, and after a broker outage simply retries until publishing works again.
+/// </summary>
+public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher publisher, ILogger<OutboxRelay> logger)
+    : BackgroundService
+{
+    private const int BatchSize = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
+
+    // An aggregate's row is only taken when no earlier row of it is pending outside this batch, and a batch stops
+    // at its first failure: so an aggregate's messages are published in order, whichever replica sends them.
+    private const string TakeBatch = """
+        with batch as (
+            select id from outbox where sent_at is null order by id limit @BatchSize for update skip locked
+        )
+        select o.id as Id, o.message_id as MessageId, o.queue as Queue, o.kind as Kind,
+               o.payload::text as Payload, o.headers::text as Headers
+        from outbox o join batch b on b.id = o.id
+        where o.aggregate_key is null or not exists (
+            select 1 from outbox e
+            where e.aggregate_key = o.aggregate_key and e.sent_at is null and e.id < o.id
+              and e.id not in (select id from batch))
+        order by o.id
+        """;
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _backlog;
+    private long _backlogCountedAt;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        MessagingTelemetry.ObserveOutboxBacklog(() => Interlocked.Read(ref _backlog));
+        var listening = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await CountBacklogAsync(stoppingToken);
+                if (await RelayBatchAsync(stoppingToken) == BatchSize)
+                {
+                    continue; // more is waiting
+                }
+
+                await _wake.WaitAsync(PollInterval, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRelayFailed(logger, e);
+                await Task.Delay(PollInterval, stoppingToken); // broker or database away: try again shortly
+            }
+        }
+
+        await listening;
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            TakeBatch, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
+        var sent = new List<long>(rows.Count);
+        Exception? failure = null;
+        foreach (var row in rows)
+        {
+            try
+            {
+                await PublishAsync(row, cancellationToken);
+                sent.Add(row.Id);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = e;
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update outbox set attempts = attempts + 1, last_error = @error where id = @id",
+                    new { id = row.Id, error = $"{e.GetType().Name}: {e.Message}" }, transaction, cancellationToken: CancellationToken.None));
+                break; // keep the order: nothing after a row that failed
+            }
+        }
+
+        // Published rows are marked even if stopping now; otherwise they would all be sent again.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update outbox set sent_at = now(), attempts = attempts + 1 where id = any(@sent)",
+            new { sent = sent.ToArray() }, transaction, cancellationToken: CancellationToken.None));
+        await transaction.CommitAsync(CancellationToken.None);
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"Publishing from the outbox stopped after {sent.Count} message(s).", failure);
+        }
+
+        return sent.Count;
+    }
+
+    private Task PublishAsync(Row row, CancellationToken cancellationToken)
+    {
+        var headers = (JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [])
+            .ToDictionary(header => header.Key, object? (header) => header.Value);
+
+        // Published under the trace of the request that wrote the row, so the worker's handling joins that trace.
+        using var activity = MessagingTelemetry.Start("publish", ActivityKind.Producer, row.Queue, row.MessageId.ToString(),
+            MessageHeaders.ParentOf(headers));
+        if (activity is not null)
+        {
+            headers[MessageHeaders.TraceParent] = activity.Id;
+        }
+
+        var properties = new BasicProperties
+        {
+            MessageId = row.MessageId.ToString(),
+            Type = row.Kind,
+            ContentType = "application/json",
+            Headers = headers,
+        };
+        return publisher.PublishAsync(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), cancellationToken);
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await db.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => Wake();
+                await using (var listen = new NpgsqlCommand("listen outbox", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                Wake(); // rows committed while nobody listened
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogListenFailed(logger, e); // the poll still runs meanwhile
+                await Task.Delay(PollInterval, CancellationToken.None);
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already awake.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task CountBacklogAsync(CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _backlogCountedAt), now) < BacklogInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _backlogCountedAt, now);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        Interlocked.Exchange(ref _backlog, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from outbox where sent_at is null", cancellationToken: cancellationToken)));
+    }
+
+    private sealed record Row(long Id, Guid MessageId, string Queue, string Kind, string Payload, string Headers);
+
+    [LoggerMessage(LogLevel.Warning, "The outbox relay could not publish; it tries again shortly")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "The outbox relay lost its LISTEN connection; polling meanwhile")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
+}
