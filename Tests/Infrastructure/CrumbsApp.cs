@@ -24,6 +24,9 @@ public sealed class CrumbsApp : IAsyncLifetime
 
     public Uri WebAddress => App.GetEndpoint("web", "http");
 
+    /// <summary>The workers' HTTP endpoint (health and operator endpoints), shared by the replicas.</summary>
+    public Uri WorkerAddress => App.GetEndpoint("worker", "http");
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using Crumbs.Tests.Infrastructure;
+using Npgsql;
+
+namespace Crumbs.Tests.Messaging;
+
+/// <summary>Sends probes through the web and reads back what the workers did with them, as an operator would.</summary>
+public sealed class Probes(CrumbsApp crumbs) : IDisposable
+{
+    public const string Queue = "crumbs.probes";
+
+    private readonly HttpClient _web = crumbs.CreateClient();
+    private readonly HttpClient _worker = new() { BaseAddress = crumbs.WorkerAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public sealed record Sent(Guid Id, string TraceId);
+
+    public sealed record Result(Guid Id, string SentBy, string HandledBy, int AppliedCount, string? TraceId, int Attempts, int Handled);
+
+    public sealed record Parked(string? MessageId, string? Type, int Retries, string? ErrorType, string? ErrorMessage);
+
+    public async Task<Sent> SendAsync(int failTimes = 0)
+    {
+        using var response = await _web.PostAsync($"/api/probes?failTimes={failTimes}", null, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var probe = await response.Content.ReadFromJsonAsync<Result>(Ct);
+        return new Sent(probe!.Id, Assert.Single(response.Headers.GetValues("X-Trace-Id")));
+    }
+
+    public async Task<Result?> ReadAsync(Guid id)
+    {
+        using var response = await _web.GetAsync($"/api/probes/{id}", Ct);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Result>(Ct);
+    }
+
+    /// <summary>Waits until the probe's handling satisfies the condition (e.g. a second delivery has finished).</summary>
+    public Task<Result> WaitAsync(Guid id, Func<Result, bool> until, TimeSpan within, string what) =>
+        Eventually.GetAsync(async () => await ReadAsync(id) is { } result && until(result) ? result : null, within, what);
+
+    public async Task<IReadOnlyList<Parked>> DeadLettersAsync() =>
+        (await _worker.GetFromJsonAsync<List<Parked>>($"/admin/dead-letters/{Queue}?limit=1000", Ct))!;
+
+    public async Task<int> ReplayDeadLettersAsync()
+    {
+        using var response = await _worker.PostAsync($"/admin/dead-letters/{Queue}/replay", null, Ct);
+        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Replayed>(Ct))!.Count;
+    }
+
+    /// <summary>One scalar from the app's database, for what only the database shows (outbox, processed_message).</summary>
+    public async Task<T> QueryAsync<T>(string sql, Guid id)
+    {
+        await using var connection = new NpgsqlConnection(await crumbs.App.GetConnectionStringAsync("db", Ct));
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new("id", id) } };
+        return (T)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    public void Dispose()
+    {
+        _web.Dispose();
+        _worker.Dispose();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed record Replayed(int Count);
+}
