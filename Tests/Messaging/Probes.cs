@@ -47,13 +47,33 @@ public sealed class Probes(CrumbsApp crumbs) : IDisposable
     }
 
     /// <summary>One scalar from the app's database, for what only the database shows (outbox, processed_message).</summary>
-    public async Task<T> QueryAsync<T>(string sql, Guid id)
+    public Task<T> QueryAsync<T>(string sql, Guid id) => QueryAsync<T>(sql, ("id", id));
+
+    public async Task<T> QueryAsync<T>(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(await crumbs.App.GetConnectionStringAsync("db", Ct));
         await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new("id", id) } };
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var result = await command.ExecuteScalarAsync(Ct);
+        return result is DBNull or null ? default! : (T)result;
     }
+
+    /// <summary>
+    /// Writes a probe into the outbox the way Outbox.EnqueueAsync does, but with any queue and aggregate key, to
+    /// watch how the relay orders and skips rows. Returns the row's id.
+    /// </summary>
+    public Task<long> EnqueueAsync(Guid id, string queue, string? aggregateKey) => QueryAsync<long>(
+        """
+        insert into outbox (message_id, queue, kind, aggregate_key, payload)
+        values (@id, @queue, 'ProbeSent', @key, jsonb_build_object('Id', @id, 'SentBy', 'tests', 'FailTimes', 0))
+        returning id
+        """,
+        ("id", id), ("queue", queue), ("key", aggregateKey));
 
     public void Dispose()
     {

@@ -5,6 +5,7 @@ using Crumbs.Domain.Messaging;
 using Dapper;
 using Npgsql;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Crumbs.Worker.Messaging;
 
@@ -25,9 +26,12 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     // at its first failure: so an aggregate's messages are published in order, whichever replica sends them.
     private const string TakeBatch = """
         with batch as (
-            select id from outbox where sent_at is null order by id limit @BatchSize for update skip locked
+            select id from outbox
+            where sent_at is null and (retry_at is null or retry_at <= now())
+            order by id limit @BatchSize for update skip locked
         )
         select o.id as Id, o.message_id as MessageId, o.queue as Queue, o.kind as Kind,
+               o.aggregate_key as AggregateKey,
                o.payload::text as Payload, o.headers::text as Headers
         from outbox o join batch b on b.id = o.id
         where o.aggregate_key is null or not exists (
@@ -80,38 +84,66 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             TakeBatch, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
         var sent = new List<long>(rows.Count);
-        Exception? failure = null;
+        var confirmedAt = new List<DateTime>(rows.Count);
+        var held = new HashSet<string>(); // aggregates whose earlier row failed in this batch
+        Exception? brokerDown = null;
         foreach (var row in rows)
         {
+            if (row.AggregateKey is { } key && held.Contains(key))
+            {
+                continue; // keep the order: nothing of an aggregate after its row that failed
+            }
+
             try
             {
                 await PublishAsync(row, cancellationToken);
                 sent.Add(row.Id);
+                confirmedAt.Add(DateTime.UtcNow);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                failure = e;
+                // A row the broker refused (no such queue, a nack) waits a while, so it holds up no others; when the
+                // broker is away the batch stops and the row is simply tried again.
+                var refused = e is PublishException;
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "update outbox set attempts = attempts + 1, last_error = @error where id = @id",
-                    new { id = row.Id, error = $"{e.GetType().Name}: {e.Message}" }, transaction, cancellationToken: CancellationToken.None));
-                break; // keep the order: nothing after a row that failed
+                    """
+                    update outbox set attempts = attempts + 1, last_error = @error,
+                        retry_at = case when @refused then now() + least(attempts + 1, 30) * interval '1 second' end
+                    where id = @id
+                    """,
+                    new { id = row.Id, error = $"{e.GetType().Name}: {e.Message}", refused }, transaction, cancellationToken: CancellationToken.None));
+                if (row.AggregateKey is { } failed)
+                {
+                    held.Add(failed);
+                }
+
+                if (!refused)
+                {
+                    brokerDown = e;
+                    break;
+                }
+
+                LogRowFailed(logger, e, row.Id, row.Queue);
             }
         }
 
         // Published rows are marked even if stopping now; otherwise they would all be sent again.
         await connection.ExecuteAsync(new CommandDefinition(
-            "update outbox set sent_at = now(), attempts = attempts + 1 where id = any(@sent)",
-            new { sent = sent.ToArray() }, transaction, cancellationToken: CancellationToken.None));
+            """
+            update outbox o set sent_at = s.confirmed_at, attempts = attempts + 1
+            from unnest(@sent, @confirmedAt) as s(id, confirmed_at) where o.id = s.id
+            """,
+            new { sent = sent.ToArray(), confirmedAt = confirmedAt.ToArray() }, transaction, cancellationToken: CancellationToken.None));
         await transaction.CommitAsync(CancellationToken.None);
-        if (failure is not null)
+        if (brokerDown is not null)
         {
-            throw new InvalidOperationException($"Publishing from the outbox stopped after {sent.Count} message(s).", failure);
+            throw new InvalidOperationException($"Publishing from the outbox stopped after {sent.Count} message(s).", brokerDown);
         }
 
         return sent.Count;
     }
 
-    private Task PublishAsync(Row row, CancellationToken cancellationToken)
+    private async Task PublishAsync(Row row, CancellationToken cancellationToken)
     {
         var headers = (JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [])
             .ToDictionary(header => header.Key, object? (header) => header.Value);
@@ -131,7 +163,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
             ContentType = "application/json",
             Headers = headers,
         };
-        return publisher.PublishAsync(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), cancellationToken);
+        await publisher.PublishAsync(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), cancellationToken);
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
@@ -195,10 +227,13 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
             "select count(*) from outbox where sent_at is null", cancellationToken: cancellationToken)));
     }
 
-    private sealed record Row(long Id, Guid MessageId, string Queue, string Kind, string Payload, string Headers);
+    private sealed record Row(long Id, Guid MessageId, string Queue, string Kind, string? AggregateKey, string Payload, string Headers);
 
     [LoggerMessage(LogLevel.Warning, "The outbox relay could not publish; it tries again shortly")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "The broker refused outbox row {Id} for {Queue}; it stays pending")]
+    private static partial void LogRowFailed(ILogger logger, Exception exception, long id, string queue);
 
     [LoggerMessage(LogLevel.Warning, "The outbox relay lost its LISTEN connection; polling meanwhile")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);

@@ -11,7 +11,8 @@ create table outbox (
     created_at     timestamptz not null default now(),
     sent_at        timestamptz,
     attempts       int not null default 0,
-    last_error     text
+    last_error     text,
+    retry_at       timestamptz  -- after a refused publish: not before then, so one bad row holds up no others
 );
 
 -- Only pending rows are ever searched; sent rows are history.
