@@ -81,59 +81,71 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+        var pending = (await connection.QueryAsync<Row>(new CommandDefinition(
             TakeBatch, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
-        var sent = new List<long>(rows.Count);
-        var confirmedAt = new List<DateTime>(rows.Count);
+        var sent = new List<(long Id, DateTime At)>(pending.Count);
         var held = new HashSet<string>(); // aggregates whose earlier row failed in this batch
         Exception? brokerDown = null;
-        foreach (var row in rows)
+        while (pending.Count > 0 && brokerDown is null)
         {
-            if (row.AggregateKey is { } key && held.Contains(key))
-            {
-                continue; // keep the order: nothing of an aggregate after its row that failed
-            }
-
+            // A wave holds at most one row per aggregate, so rows whose order matters are never published side by side.
+            var (wave, later) = NextWave(pending, held);
+            Exception?[] errors;
             try
             {
-                await PublishAsync(row, cancellationToken);
-                sent.Add(row.Id);
-                confirmedAt.Add(DateTime.UtcNow);
+                errors = await publisher.PublishAllAsync(wave.Select(ToOutgoing).ToList(), cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                errors = [e, .. wave.Skip(1).Select(_ => (Exception?)null)];
+                wave = wave.Take(1).ToList(); // no channel: nothing was published
+            }
+
+            for (var i = 0; i < wave.Count; i++)
+            {
+                if (errors[i] is not { } error)
+                {
+                    sent.Add((wave[i].Id, DateTime.UtcNow));
+                    continue;
+                }
+
                 // A row the broker refused (no such queue, a nack) waits a while, so it holds up no others; when the
                 // broker is away the batch stops and the row is simply tried again.
-                var refused = e is PublishException;
+                var refused = error is PublishException;
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
                     update outbox set attempts = attempts + 1, last_error = @error,
                         retry_at = case when @refused then now() + least(attempts + 1, 30) * interval '1 second' end
                     where id = @id
                     """,
-                    new { id = row.Id, error = $"{e.GetType().Name}: {e.Message}", refused }, transaction, cancellationToken: CancellationToken.None));
-                if (row.AggregateKey is { } failed)
+                    new { id = wave[i].Id, error = $"{error.GetType().Name}: {error.Message}", refused },
+                    transaction, cancellationToken: CancellationToken.None));
+                if (wave[i].AggregateKey is { } key)
                 {
-                    held.Add(failed);
+                    held.Add(key);
                 }
 
-                if (!refused)
+                if (refused)
                 {
-                    brokerDown = e;
-                    break;
+                    LogRowRefused(logger, error, wave[i].Id, wave[i].Queue);
                 }
-
-                LogRowFailed(logger, e, row.Id, row.Queue);
+                else
+                {
+                    brokerDown ??= error;
+                }
             }
+
+            pending = later;
         }
 
         // Published rows are marked even if stopping now; otherwise they would all be sent again.
         await connection.ExecuteAsync(new CommandDefinition(
             """
             update outbox o set sent_at = s.confirmed_at, attempts = attempts + 1
-            from unnest(@sent, @confirmedAt) as s(id, confirmed_at) where o.id = s.id
+            from unnest(@ids, @confirmedAt) as s(id, confirmed_at) where o.id = s.id
             """,
-            new { sent = sent.ToArray(), confirmedAt = confirmedAt.ToArray() }, transaction, cancellationToken: CancellationToken.None));
+            new { ids = sent.Select(s => s.Id).ToArray(), confirmedAt = sent.Select(s => s.At).ToArray() },
+            transaction, cancellationToken: CancellationToken.None));
         await transaction.CommitAsync(CancellationToken.None);
         if (brokerDown is not null)
         {
@@ -143,19 +155,32 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         return sent.Count;
     }
 
-    private async Task PublishAsync(Row row, CancellationToken cancellationToken)
+    /// <summary>The first pending row of each aggregate (and every row without one); the rest wait for a later wave.</summary>
+    private static (List<Row> Wave, List<Row> Later) NextWave(List<Row> pending, HashSet<string> held)
+    {
+        var wave = new List<Row>();
+        var later = new List<Row>();
+        var inWave = new HashSet<string>();
+        foreach (var row in pending)
+        {
+            if (row.AggregateKey is not { } key)
+            {
+                wave.Add(row);
+            }
+            else if (!held.Contains(key))
+            {
+                (inWave.Add(key) ? wave : later).Add(row);
+            }
+        }
+
+        return (wave, later);
+    }
+
+    /// <summary>Published under the trace of the request that wrote the row, so the worker's handling joins that trace.</summary>
+    private static Outgoing ToOutgoing(Row row)
     {
         var headers = (JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [])
             .ToDictionary(header => header.Key, object? (header) => header.Value);
-
-        // Published under the trace of the request that wrote the row, so the worker's handling joins that trace.
-        using var activity = MessagingTelemetry.Start("publish", ActivityKind.Producer, row.Queue, row.MessageId.ToString(),
-            MessageHeaders.ParentOf(headers));
-        if (activity is not null)
-        {
-            headers[MessageHeaders.TraceParent] = activity.Id;
-        }
-
         var properties = new BasicProperties
         {
             MessageId = row.MessageId.ToString(),
@@ -163,7 +188,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
             ContentType = "application/json",
             Headers = headers,
         };
-        await publisher.PublishAsync(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), cancellationToken);
+        return new Outgoing(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), MessageHeaders.ParentOf(headers));
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
@@ -233,7 +258,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "The broker refused outbox row {Id} for {Queue}; it stays pending")]
-    private static partial void LogRowFailed(ILogger logger, Exception exception, long id, string queue);
+    private static partial void LogRowRefused(ILogger logger, Exception exception, long id, string queue);
 
     [LoggerMessage(LogLevel.Warning, "The outbox relay lost its LISTEN connection; polling meanwhile")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);

@@ -103,15 +103,15 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
         }
 
         MessagingTelemetry.Retried.Add(1, QueueTag);
-        return publisher.PublishAsync(retries.Value.DelayQueue(THandler.Queue, retry + 1),
-            CopyOf(delivery, retry + 1, error), delivery.Body, cancellationToken);
+        return publisher.PublishAsync(new Outgoing(retries.Value.DelayQueue(THandler.Queue, retry + 1),
+            CopyOf(delivery, retry + 1, error), delivery.Body), cancellationToken);
     }
 
     private Task ParkAsync(BasicDeliverEventArgs delivery, int retry, Exception reason, CancellationToken cancellationToken)
     {
         LogParked(logger, THandler.Queue, delivery.BasicProperties.MessageId, reason.GetType().Name);
         MessagingTelemetry.DeadLettered.Add(1, QueueTag);
-        return publisher.PublishAsync(Queues.Dead(THandler.Queue), CopyOf(delivery, retry, reason), delivery.Body, cancellationToken);
+        return publisher.PublishAsync(new Outgoing(Queues.Dead(THandler.Queue), CopyOf(delivery, retry, reason), delivery.Body), cancellationToken);
     }
 
     private static BasicProperties CopyOf(BasicDeliverEventArgs delivery, int retry, Exception error) =>
