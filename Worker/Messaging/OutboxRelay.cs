@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Crumbs.Domain.Messaging;
-using Dapper;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -13,7 +12,8 @@ namespace Crumbs.Worker.Messaging;
 /// Publishes what the outbox holds, in every worker replica. Each batch locks its rows (FOR UPDATE SKIP LOCKED), so
 /// replicas share the work instead of sending a row twice; a row is marked sent only after the broker confirmed it,
 /// so a crash in between sends it again, which idempotent consumers absorb. It wakes on the insert trigger's NOTIFY
-/// and polls every second besides, and after a broker outage simply retries until publishing works again.
+/// (<see cref="OutboxSignal"/>) and polls every second besides, and after a broker outage simply retries until
+/// publishing works again.
 /// </summary>
 public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher publisher, ILogger<OutboxRelay> logger)
     : BackgroundService
@@ -22,33 +22,14 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
 
-    // An aggregate's row is only taken when no earlier row of it is pending outside this batch, and a batch stops
-    // at its first failure: so an aggregate's messages are published in order, whichever replica sends them.
-    private const string TakeBatch = """
-        with batch as (
-            select id from outbox
-            where sent_at is null and (retry_at is null or retry_at <= now())
-            order by id limit @BatchSize for update skip locked
-        )
-        select o.id as Id, o.message_id as MessageId, o.queue as Queue, o.kind as Kind,
-               o.aggregate_key as AggregateKey,
-               o.payload::text as Payload, o.headers::text as Headers
-        from outbox o join batch b on b.id = o.id
-        where o.aggregate_key is null or not exists (
-            select 1 from outbox e
-            where e.aggregate_key = o.aggregate_key and e.sent_at is null and e.id < o.id
-              and e.id not in (select id from batch))
-        order by o.id
-        """;
-
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly OutboxSignal _signal = new(db, logger);
     private long _backlog;
     private long _backlogCountedAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         MessagingTelemetry.ObserveOutboxBacklog(() => Interlocked.Read(ref _backlog));
-        var listening = ListenAsync(stoppingToken);
+        var listening = _signal.ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -59,7 +40,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
                     continue; // more is waiting
                 }
 
-                await _wake.WaitAsync(PollInterval, stoppingToken);
+                await _signal.WaitAsync(PollInterval, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -73,7 +54,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
 
     public override void Dispose()
     {
-        _wake.Dispose();
+        _signal.Dispose();
         base.Dispose();
     }
 
@@ -81,9 +62,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var pending = (await connection.QueryAsync<Row>(new CommandDefinition(
-            TakeBatch, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
-        var sent = new List<(long Id, DateTime At)>(pending.Count);
+        var pending = await OutboxRows.TakeAsync(transaction, BatchSize, cancellationToken);
+        var sent = new List<(long Id, DateTime ConfirmedAt)>(pending.Count);
         var held = new HashSet<string>(); // aggregates whose earlier row failed in this batch
         Exception? brokerDown = null;
         while (pending.Count > 0 && brokerDown is null)
@@ -109,17 +89,9 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
                     continue;
                 }
 
-                // A row the broker refused (no such queue, a nack) waits a while, so it holds up no others; when the
-                // broker is away the batch stops and the row is simply tried again.
+                // The broker refusing one message must not hold up the others; the broker being away stops the batch.
                 var refused = error is PublishException;
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    update outbox set attempts = attempts + 1, last_error = @error,
-                        retry_at = case when @refused then now() + least(attempts + 1, 30) * interval '1 second' end
-                    where id = @id
-                    """,
-                    new { id = wave[i].Id, error = $"{error.GetType().Name}: {error.Message}", refused },
-                    transaction, cancellationToken: CancellationToken.None));
+                await OutboxRows.MarkFailedAsync(transaction, wave[i].Id, error, refused);
                 if (wave[i].AggregateKey is { } key)
                 {
                     held.Add(key);
@@ -139,13 +111,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         }
 
         // Published rows are marked even if stopping now; otherwise they would all be sent again.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            update outbox o set sent_at = s.confirmed_at, attempts = attempts + 1
-            from unnest(@ids, @confirmedAt) as s(id, confirmed_at) where o.id = s.id
-            """,
-            new { ids = sent.Select(s => s.Id).ToArray(), confirmedAt = sent.Select(s => s.At).ToArray() },
-            transaction, cancellationToken: CancellationToken.None));
+        await OutboxRows.MarkSentAsync(transaction, sent);
         await transaction.CommitAsync(CancellationToken.None);
         if (brokerDown is not null)
         {
@@ -156,10 +122,10 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     }
 
     /// <summary>The first pending row of each aggregate (and every row without one); the rest wait for a later wave.</summary>
-    private static (List<Row> Wave, List<Row> Later) NextWave(List<Row> pending, HashSet<string> held)
+    private static (List<OutboxRows.Row> Wave, List<OutboxRows.Row> Later) NextWave(List<OutboxRows.Row> pending, HashSet<string> held)
     {
-        var wave = new List<Row>();
-        var later = new List<Row>();
+        var wave = new List<OutboxRows.Row>();
+        var later = new List<OutboxRows.Row>();
         var inWave = new HashSet<string>();
         foreach (var row in pending)
         {
@@ -177,7 +143,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     }
 
     /// <summary>Published under the trace of the request that wrote the row, so the worker's handling joins that trace.</summary>
-    private static Outgoing ToOutgoing(Row row)
+    private static Outgoing ToOutgoing(OutboxRows.Row row)
     {
         var headers = (JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [])
             .ToDictionary(header => header.Key, object? (header) => header.Value);
@@ -191,53 +157,6 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         return new Outgoing(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), MessageHeaders.ParentOf(headers));
     }
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand("listen outbox", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                Wake(); // rows committed while nobody listened
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogListenFailed(logger, e); // the poll still runs meanwhile
-                await Task.Delay(PollInterval, CancellationToken.None);
-            }
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Stopping.
-        }
-    }
-
     private async Task CountBacklogAsync(CancellationToken cancellationToken)
     {
         var now = Stopwatch.GetTimestamp();
@@ -247,19 +166,12 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         }
 
         Interlocked.Exchange(ref _backlogCountedAt, now);
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        Interlocked.Exchange(ref _backlog, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "select count(*) from outbox where sent_at is null", cancellationToken: cancellationToken)));
+        Interlocked.Exchange(ref _backlog, await OutboxRows.CountPendingAsync(db, cancellationToken));
     }
-
-    private sealed record Row(long Id, Guid MessageId, string Queue, string Kind, string? AggregateKey, string Payload, string Headers);
 
     [LoggerMessage(LogLevel.Warning, "The outbox relay could not publish; it tries again shortly")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "The broker refused outbox row {Id} for {Queue}; it stays pending")]
     private static partial void LogRowRefused(ILogger logger, Exception exception, long id, string queue);
-
-    [LoggerMessage(LogLevel.Warning, "The outbox relay lost its LISTEN connection; polling meanwhile")]
-    private static partial void LogListenFailed(ILogger logger, Exception exception);
 }

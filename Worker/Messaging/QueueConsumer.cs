@@ -25,16 +25,7 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The connection recovers this channel and its consumer by itself after a broker outage.
-        var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(false, false, consumerDispatchConcurrency: Concurrency), stoppingToken);
-        await Queues.DeclareAsync(channel, retries.Value, stoppingToken);
-        await channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
-
-        var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => ConsumeAsync(channel, delivery, stoppingToken);
-        await channel.BasicConsumeAsync(THandler.Queue, autoAck: false, consumer, stoppingToken);
-
+        var channel = await StartConsumingAsync(stoppingToken);
         try
         {
             await Task.Delay(Timeout.Infinite, stoppingToken);
@@ -42,6 +33,34 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
         finally
         {
             await channel.DisposeAsync();
+        }
+    }
+
+    /// <summary>Opens the consuming channel, trying again while the broker is away (e.g. a replica starting during an outage).</summary>
+    private async Task<IChannel> StartConsumingAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            IChannel? channel = null;
+            try
+            {
+                // From here on the connection recovers this channel and its consumer by itself after a broker outage.
+                channel = await connection.CreateChannelAsync(
+                    new CreateChannelOptions(false, false, consumerDispatchConcurrency: Concurrency), stoppingToken);
+                await Queues.DeclareAsync(channel, retries.Value, stoppingToken);
+                await channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                consumer.ReceivedAsync += (_, delivery) => ConsumeAsync(channel, delivery, stoppingToken);
+                await channel.BasicConsumeAsync(THandler.Queue, autoAck: false, consumer, stoppingToken);
+                return channel;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogStartFailed(logger, e, THandler.Queue);
+                channel?.Dispose(); // closing a channel of a broken connection does not wait for the broker
+
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
         }
     }
 
@@ -162,6 +181,9 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
 
     [LoggerMessage(LogLevel.Error, "Parked message {MessageId} of {Queue} in its dead-letter queue: {Reason}")]
     private static partial void LogParked(ILogger logger, string queue, string? messageId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Could not start consuming {Queue}; trying again")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception, string queue);
 
     [LoggerMessage(LogLevel.Warning, "Left message {MessageId} of {Queue} for redelivery")]
     private static partial void LogNotSettled(ILogger logger, Exception exception, string queue, string? messageId);
