@@ -40,12 +40,6 @@ public sealed class Probes(CrumbsApp crumbs) : IDisposable
     public async Task<IReadOnlyList<Parked>> DeadLettersAsync() =>
         (await _worker.GetFromJsonAsync<List<Parked>>($"/admin/dead-letters/{Queue}?limit=1000", Ct))!;
 
-    public async Task<int> ReplayDeadLettersAsync()
-    {
-        using var response = await _worker.PostAsync($"/admin/dead-letters/{Queue}/replay", null, Ct);
-        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Replayed>(Ct))!.Count;
-    }
-
     /// <summary>One scalar from the app's database, for what only the database shows (outbox, processed_message).</summary>
     public Task<T> QueryAsync<T>(string sql, Guid id) => QueryAsync<T>(sql, ("id", id));
 
@@ -82,6 +76,4 @@ public sealed class Probes(CrumbsApp crumbs) : IDisposable
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private sealed record Replayed(int Count);
 }

@@ -1,4 +1,5 @@
 using Crumbs.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crumbs.Tests.Messaging;
 
@@ -25,7 +26,10 @@ public sealed class RetryTests(CrumbsApp crumbs)
         Assert.Contains($"this was attempt {1 + CrumbsApp.MaxRetries}", parked.ErrorMessage, StringComparison.Ordinal);
         Assert.Null(await probes.ReadAsync(poison.Id)); // never applied
 
-        Assert.True(await probes.ReplayDeadLettersAsync() >= 1);
+        // What an operator does in the dashboard: the worker resource's "Replay dead letters" command.
+        var worker = crumbs.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "worker");
+        var replay = await crumbs.App.ResourceCommands.ExecuteCommandAsync(worker, "replay-dead-letters", TestContext.Current.CancellationToken);
+        Assert.True(replay.Success, replay.Message);
         var replayed = await probes.WaitAsync(poison.Id, r => r.Handled == 1, TimeSpan.FromSeconds(30), "the replayed probe");
 
         Assert.Equal(2 + CrumbsApp.MaxRetries, replayed.Attempts); // first try, every retry, and the replay
