@@ -21,10 +21,13 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan KeepFor = TimeSpan.FromDays(7);
 
     private readonly OutboxSignal _signal = new(db, logger);
-    private long _backlog;
+    private long _backlog; // read by the gauge on another thread
     private long _backlogCountedAt;
+    private long _prunedAt = Stopwatch.GetTimestamp();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,7 +37,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         {
             try
             {
-                await CountBacklogAsync(stoppingToken);
+                await HousekeepAsync(stoppingToken);
                 if (await RelayBatchAsync(stoppingToken) == BatchSize)
                 {
                     continue; // more is waiting
@@ -157,16 +160,22 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
         return new Outgoing(row.Queue, properties, Encoding.UTF8.GetBytes(row.Payload), MessageHeaders.ParentOf(headers));
     }
 
-    private async Task CountBacklogAsync(CancellationToken cancellationToken)
+    /// <summary>Counts the backlog for the gauge every few seconds, and prunes old rows every hour.</summary>
+    private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
         var now = Stopwatch.GetTimestamp();
-        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _backlogCountedAt), now) < BacklogInterval)
+        if (Stopwatch.GetElapsedTime(_backlogCountedAt, now) < BacklogInterval)
         {
             return;
         }
 
-        Interlocked.Exchange(ref _backlogCountedAt, now);
+        _backlogCountedAt = now;
         Interlocked.Exchange(ref _backlog, await OutboxRows.CountPendingAsync(db, cancellationToken));
+        if (Stopwatch.GetElapsedTime(_prunedAt, now) > PruneInterval)
+        {
+            _prunedAt = now;
+            await OutboxRows.PruneAsync(db, KeepFor, cancellationToken);
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "The outbox relay could not publish; it tries again shortly")]

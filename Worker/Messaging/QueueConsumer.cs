@@ -188,17 +188,3 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
     [LoggerMessage(LogLevel.Warning, "Left message {MessageId} of {Queue} for redelivery")]
     private static partial void LogNotSettled(ILogger logger, Exception exception, string queue, string? messageId);
 }
-
-public static class ConsumerRegistration
-{
-    public static IServiceCollection AddConsumer<THandler>(this IServiceCollection services)
-        where THandler : class
-    {
-        var message = typeof(THandler).GetInterfaces()
-            .Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessageHandler<>))
-            .GetGenericArguments()[0];
-        services.AddScoped<THandler>();
-        services.AddSingleton(typeof(IHostedService), typeof(QueueConsumer<,>).MakeGenericType(message, typeof(THandler)));
-        return services;
-    }
-}

@@ -36,3 +36,4 @@ create table processed_message (
     processed_at  timestamptz not null default now(),
     primary key (consumer, message_id)
 );
+create index processed_message_age on processed_message (processed_at); -- for pruning (see OutboxRows.PruneAsync)
