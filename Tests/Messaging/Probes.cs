@@ -69,6 +69,17 @@ public sealed class Probes(CrumbsApp crumbs) : IDisposable
         """,
         ("id", id), ("queue", queue), ("key", aggregateKey));
 
+    /// <summary>Publishes raw bytes straight to the probes queue, as a broken or foreign sender would.</summary>
+    public async Task PublishRawAsync(Guid messageId, byte[] body)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri((await crumbs.App.GetConnectionStringAsync("messaging", Ct))!) };
+        await using var connection = await factory.CreateConnectionAsync(Ct);
+        await using var channel = await connection.CreateChannelAsync(
+            new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
+        var properties = new RabbitMQ.Client.BasicProperties { MessageId = messageId.ToString(), Persistent = true };
+        await channel.BasicPublishAsync("", Queue, mandatory: true, properties, body, Ct);
+    }
+
     public void Dispose()
     {
         _web.Dispose();

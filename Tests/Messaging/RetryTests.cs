@@ -48,4 +48,18 @@ public sealed class RetryTests(CrumbsApp crumbs)
         Assert.Equal(1, handled.AppliedCount);
         Assert.Equal(flaky.TraceId, handled.TraceId); // retries stay in the request's trace
     }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_read_is_parked_at_once_with_the_reason()
+    {
+        using var probes = new Probes(crumbs);
+        var id = Guid.NewGuid();
+        await probes.PublishRawAsync(id, "not json"u8.ToArray());
+
+        var parked = await Eventually.GetAsync(async () =>
+            (await probes.DeadLettersAsync()).FirstOrDefault(p => p.MessageId == id.ToString()),
+            TimeSpan.FromSeconds(30), "the unreadable message in the dead-letter queue");
+        Assert.Equal(0, parked.Retries);
+        Assert.Equal("System.Text.Json.JsonException", parked.ErrorType);
+    }
 }
