@@ -22,7 +22,7 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers and the
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
-    .WithSettings("Crumbs:Messaging").WithSettings("Crumbs:Admin")
+    .WithSettings("Crumbs:Messaging")
     .WithDeadLetterReplay();
 
 servers.AnnounceWhenReady(web);

@@ -14,6 +14,12 @@ public static class WorkerOperations
     public static IResourceBuilder<ProjectResource> WithDeadLetterReplay(this IResourceBuilder<ProjectResource> worker)
     {
         var key = worker.ApplicationBuilder.Configuration[AdminKey];
+        if (!string.IsNullOrEmpty(key))
+        {
+            // A secret parameter, so the key never appears in plain text in the dashboard or a publish manifest.
+            worker.WithEnvironment("Crumbs__Admin__Key", worker.ApplicationBuilder.AddParameter("admin-key", key, secret: true));
+        }
+
         return worker.WithHttpCommand("/admin/dead-letters/replay", "Replay dead letters",
             commandName: "replay-dead-letters",
             commandOptions: new HttpCommandOptions

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Crumbs.Domain.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client;
@@ -23,8 +25,11 @@ public static class DeadLettersApi
         var deadLetters = app.MapGroup("/admin/dead-letters");
         if (!string.IsNullOrEmpty(key))
         {
+            var expected = Encoding.UTF8.GetBytes(key);
             deadLetters.AddEndpointFilter((context, next) =>
-                context.HttpContext.Request.Headers[KeyHeader] == key ? next(context) : ValueTask.FromResult<object?>(TypedResults.Unauthorized()));
+                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString()), expected)
+                    ? next(context)
+                    : ValueTask.FromResult<object?>(TypedResults.Unauthorized()));
         }
 
         deadLetters.MapGet("/{queue}", PeekAsync);
