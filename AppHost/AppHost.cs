@@ -17,11 +17,13 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging);
 
-builder.AddProject<Projects.Worker>("worker")
+builder.AddProject<Projects.Worker>("worker")         // queue consumers and the outbox relay
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging)
+    .WithSettings("Crumbs:Messaging")
+    .WithDeadLetterReplay();
 
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

@@ -2,12 +2,14 @@ using Crumbs.Domain.Hosting;
 using Crumbs.Worker.Messaging;
 using Crumbs.Worker.Probes;
 
-// The worker takes slow work off the queue. It serves no pages: HTTP is only for its health probes.
+// The worker takes slow work off the queues and relays the outbox. HTTP is for its health probes and operators.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
+builder.Services.AddHostedService<OutboxRelay>();
 builder.Services.AddConsumer<ProbeHandler>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapDeadLettersApi();
 app.Run();

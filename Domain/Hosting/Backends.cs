@@ -11,8 +11,8 @@ public static class Backends
 {
     /// <summary>
     /// Connects a service to Redis ("cache"), Postgres ("db") and RabbitMQ ("messaging") through the Aspire client
-    /// integrations (each with its health check, metrics and traces), upgrades the schema before it starts, and
-    /// registers the stores that Web and Worker share.
+    /// integrations (each with its health check, metrics and traces; RabbitMQ.Client's "RabbitMQ.Client.*" spans
+    /// included), upgrades the schema before it starts, and registers the stores that Web and Worker share.
     /// </summary>
     public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -20,6 +20,7 @@ public static class Backends
         builder.AddNpgsqlDataSource("db");
         builder.AddRabbitMQClient("messaging");
         builder.Services.AddHostedService<SchemaUpgrade>();
+        builder.Services.Configure<RetryPolicy>(builder.Configuration.GetSection(RetryPolicy.Section));
         builder.Services.AddSingleton<MessagePublisher>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserStore>();

@@ -15,6 +15,7 @@ public sealed class CrumbsApp : IAsyncLifetime
 {
     public const int WebReplicas = 3;
     public const int WorkerReplicas = 2;
+    public const int MaxRetries = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-tests-{Guid.NewGuid():N}");
@@ -31,6 +32,9 @@ public sealed class CrumbsApp : IAsyncLifetime
     /// <summary>The running replicas of "web" or "worker", each with its name, process and own address.</summary>
     public Replicas Replicas => _replicas ?? throw new InvalidOperationException("The app has not started.");
 
+    /// <summary>The workers' HTTP endpoint (health and operator endpoints), shared by the replicas.</summary>
+    public Uri WorkerAddress => App.GetEndpoint("worker", "http");
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -40,6 +44,8 @@ public sealed class CrumbsApp : IAsyncLifetime
                 $"--Servers:DataPath={_dataPath}",
                 $"--Crumbs:WebReplicas={WebReplicas}",
                 $"--Crumbs:WorkerReplicas={WorkerReplicas}",
+                $"--Crumbs:Messaging:MaxRetries={MaxRetries}",
+                "--Crumbs:Messaging:RetryBaseDelay=00:00:00.250", // retries after 0.25, 0.5, 1, 2, 4 s
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Crumbs.Domain.Hosting;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Probes;
@@ -9,11 +10,14 @@ using StackExchange.Redis;
 namespace Crumbs.Web.Probes;
 
 /// <summary>
-/// Operator probes: send a message through RabbitMQ to whichever worker takes it, then read what it wrote to
-/// Postgres and Redis. They show every piece of the system talking to every other.
+/// Operator probes: send a message through the outbox and RabbitMQ to whichever worker takes it, then read what it
+/// wrote to Postgres and Redis. They show every piece of the system talking to every other.
 /// </summary>
 public static class ProbesApi
 {
+    /// <summary>The trace of the request that sent a probe, to find the worker's part of it.</summary>
+    public const string TraceIdHeader = "X-Trace-Id";
+
     public static void MapProbesApi(this WebApplication app)
     {
         var probes = app.MapGroup("/api/probes").WithTags("Probes");
@@ -21,10 +25,19 @@ public static class ProbesApi
         probes.MapGet("/{id:guid}", ReadAsync);
     }
 
-    private static async Task<Accepted<ProbeSent>> SendAsync(MessagePublisher publisher, CancellationToken ct)
+    private static async Task<Accepted<ProbeSent>> SendAsync(
+        NpgsqlDataSource db, HttpResponse response, CancellationToken ct, int failTimes = 0)
     {
-        var probe = new ProbeSent(Guid.NewGuid(), Replica.Name);
-        await publisher.PublishAsync(Queues.Probes, probe.Id, probe, ct);
+        var probe = new ProbeSent(Guid.NewGuid(), Replica.Name, failTimes);
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            // Nothing else to write for a probe; a real feature writes its change in this same transaction.
+            await Outbox.EnqueueAsync(connection, transaction, Queues.Probes, probe.Id, probe, aggregateKey: null, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        response.Headers[TraceIdHeader] = Activity.Current?.TraceId.ToHexString();
         return TypedResults.Accepted($"/api/probes/{probe.Id}", probe);
     }
 
@@ -32,16 +45,23 @@ public static class ProbesApi
         Guid id, NpgsqlDataSource db, IConnectionMultiplexer redis, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(string SentBy, string HandledBy)?>(
-            new CommandDefinition("select sent_by, handled_by from probe where id = @id", new { id }, cancellationToken: ct));
-        var cachedBy = await redis.GetDatabase().StringGetAsync(ProbeSent.CacheKey(id));
+        var row = await connection.QuerySingleOrDefaultAsync<(string SentBy, string HandledBy, int HandledCount, string? TraceId)?>(
+            new CommandDefinition("select sent_by, handled_by, handled_count, trace_id from probe where id = @id",
+                new { id }, cancellationToken: ct));
+        var cache = redis.GetDatabase();
+        var cachedBy = await cache.StringGetAsync(ProbeSent.CacheKey(id));
         if (row is not { } handled || cachedBy.IsNull)
         {
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Ok(new ProbeResult(id, handled.SentBy, handled.HandledBy, cachedBy.ToString(), Replica.Name));
+        var deliveries = await cache.HashGetAsync(ProbeSent.DeliveriesKey(id), ["attempts", "handled"]);
+        return TypedResults.Ok(new ProbeResult(id, handled.SentBy, handled.HandledBy, cachedBy.ToString(), Replica.Name,
+            handled.HandledCount, handled.TraceId, (int)deliveries[0], (int)deliveries[1]));
     }
 
-    public sealed record ProbeResult(Guid Id, string SentBy, string HandledBy, string CachedBy, string ReadBy);
+    /// <param name="AppliedCount">How often the probe was written to Postgres: 1 unless a duplicate got through.</param>
+    /// <param name="Attempts">How often a worker tried it; <paramref name="Handled"/> how many of those finished.</param>
+    public sealed record ProbeResult(Guid Id, string SentBy, string HandledBy, string CachedBy, string ReadBy,
+        int AppliedCount, string? TraceId, int Attempts, int Handled);
 }

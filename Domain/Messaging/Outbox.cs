@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Crumbs.Domain.Messaging;
+
+/// <summary>
+/// Writes a message into the outbox inside the caller's transaction, so the business change and the message
+/// commit together or not at all. The outbox relay in the workers publishes it afterwards.
+/// </summary>
+public static class Outbox
+{
+    /// <param name="aggregateKey">
+    /// Messages with the same key (e.g. "post:42") are published in the order they were enqueued; null for no order.
+    /// </param>
+    public static async Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string queue, Guid messageId, T message, string? aggregateKey, CancellationToken cancellationToken)
+    {
+        if (aggregateKey is not null)
+        {
+            // Two transactions enqueuing for one aggregate take turns, so row ids follow commit order and the
+            // relay, which publishes an aggregate's rows by id, never sends a later one first.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "select pg_advisory_xact_lock(hashtextextended(@aggregateKey, 0))",
+                new { aggregateKey }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            insert into outbox (message_id, queue, kind, aggregate_key, payload, headers)
+            values (@messageId, @queue, @kind, @aggregateKey, @payload::jsonb, @headers::jsonb)
+            """,
+            new
+            {
+                messageId,
+                queue,
+                kind = typeof(T).Name,
+                aggregateKey,
+                payload = JsonSerializer.Serialize(message),
+                // The web request's trace, so the worker's handling joins it although the relay publishes later.
+                headers = JsonSerializer.Serialize(MessageHeaders.OfCurrentTrace()),
+            },
+            transaction, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using Crumbs.Domain.Messaging;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RabbitMQ.Client;
+
+namespace Crumbs.Worker.Messaging;
+
+/// <summary>
+/// Operator endpoints for the dead-letter queues: look at what is parked, and replay it once the cause is fixed.
+/// Mapped only in Development, or when Crumbs:Admin:Key is set, and then only for requests that carry that key.
+/// </summary>
+public static class DeadLettersApi
+{
+    public const string KeyHeader = "X-Crumbs-Admin-Key";
+
+    public static void MapDeadLettersApi(this WebApplication app)
+    {
+        var key = app.Configuration["Crumbs:Admin:Key"];
+        if (string.IsNullOrEmpty(key) && !app.Environment.IsDevelopment())
+        {
+            return;
+        }
+
+        var deadLetters = app.MapGroup("/admin/dead-letters");
+        if (!string.IsNullOrEmpty(key))
+        {
+            var expected = Encoding.UTF8.GetBytes(key);
+            deadLetters.AddEndpointFilter((context, next) =>
+                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString()), expected)
+                    ? next(context)
+                    : ValueTask.FromResult<object?>(TypedResults.Unauthorized()));
+        }
+
+        deadLetters.MapGet("/{queue}", PeekAsync);
+        deadLetters.MapPost("/{queue}/replay", ReplayAsync);
+        deadLetters.MapPost("/replay", ReplayAllAsync);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DeadLetters.Parked>>, NotFound>> PeekAsync(
+        string queue, IConnection connection, CancellationToken ct, int limit = 100) =>
+        Queues.All.Contains(queue)
+            ? TypedResults.Ok(await DeadLetters.PeekAsync(connection, queue, limit, ct))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<Replayed>, NotFound>> ReplayAsync(string queue, IConnection connection, CancellationToken ct) =>
+        Queues.All.Contains(queue)
+            ? TypedResults.Ok(new Replayed(await DeadLetters.ReplayAsync(connection, queue, ct)))
+            : TypedResults.NotFound();
+
+    private static async Task<Ok<Replayed>> ReplayAllAsync(IConnection connection, CancellationToken ct)
+    {
+        var replayed = 0;
+        foreach (var queue in Queues.All)
+        {
+            replayed += await DeadLetters.ReplayAsync(connection, queue, ct);
+        }
+
+        return TypedResults.Ok(new Replayed(replayed));
+    }
+
+    public sealed record Replayed(int Count);
+}
