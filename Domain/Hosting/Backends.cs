@@ -2,6 +2,9 @@ using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Database;
 using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
+using Crumbs.Domain.Follows;
+using Crumbs.Domain.Posts;
+using Crumbs.Domain.Timelines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -26,6 +29,9 @@ public static class Backends
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<Avatars>();
+        builder.Services.AddSingleton<PostStore>();
+        builder.Services.AddSingleton<FollowStore>();
+        builder.Services.AddSingleton<TimelineStore>();
         return builder;
     }
 }

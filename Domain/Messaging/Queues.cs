@@ -9,8 +9,13 @@ namespace Crumbs.Domain.Messaging;
 public static class Queues
 {
     public const string Probes = "crumbs.probes";
+    public const string PostCreated = "crumbs.posts.created";
+    public const string PostDeleted = "crumbs.posts.deleted";
+    public const string Followed = "crumbs.follows.created";
+    public const string Unfollowed = "crumbs.follows.deleted";
+    public const string ProfileChanged = "crumbs.profiles.changed";
 
-    public static readonly string[] All = [Probes];
+    public static readonly string[] All = [Probes, PostCreated, PostDeleted, Followed, Unfollowed, ProfileChanged];
 
     public static string Dead(string queue) => $"{queue}.dead";
 

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace Crumbs.Domain.Posts;
+
+/// <summary>
+/// Keyset cursors: "before" is the id of the last item seen. Ids grow with time, so the next page is
+/// "id &lt; before", which an index serves directly and which never skips or repeats items as new ones arrive.
+/// </summary>
+public static class Cursor
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public static string Of(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses "before" and "limit"; null with a reason when they are not a cursor and a count.</summary>
+    public static (long Before, int Limit, string? Problem) Parse(string? before, int? limit)
+    {
+        var max = long.MaxValue;
+        if (!string.IsNullOrEmpty(before) && (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max <= 0))
+        {
+            return (0, 0, "The cursor is not one this API gave out.");
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return (0, 0, $"The limit is 1 to {MaxLimit}.");
+        }
+
+        return (max, limit ?? DefaultLimit, null);
+    }
+
+    public static Page<T> PageOf<T>(IReadOnlyList<T> items, int limit, Func<T, long> id) =>
+        new(items, items.Count == limit && items.Count > 0 ? Of(id(items[^1])) : null);
+}
