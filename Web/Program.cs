@@ -1,7 +1,10 @@
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Hosting;
+using Crumbs.Web.Follows;
 using Crumbs.Web.Media;
+using Crumbs.Web.Posts;
+using Crumbs.Web.Timelines;
 using Crumbs.Web.Probes;
 using Crumbs.Web.Security;
 using Crumbs.Web.Sessions;
@@ -19,6 +22,9 @@ app.MapAntiforgeryApi();
 app.MapAccountsApi();
 app.MapSessionsApi();
 app.MapMediaApi();
+app.MapPostsApi();
+app.MapTimelineApi();
+app.MapFollowsApi();
 app.MapProbesApi();
 app.MapRazorPages();
 app.MapOpenApi();                // /openapi/v1.json

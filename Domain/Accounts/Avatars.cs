@@ -1,4 +1,6 @@
 using Crumbs.Domain.Media;
+using Crumbs.Domain.Messaging;
+using Crumbs.Domain.Posts;
 using Dapper;
 using Npgsql;
 
@@ -15,6 +17,7 @@ public sealed class Avatars(NpgsqlDataSource db)
         await connection.ExecuteAsync(new CommandDefinition(
             "update users set avatar_url = @url, updated_at = now() where id = @userId",
             new { url, userId }, transaction, cancellationToken: ct));
+        await Outbox.EnqueueAsync(connection, transaction, Queues.ProfileChanged, Guid.CreateVersion7(), new ProfileChanged(userId), $"user:{userId}", ct);
         await transaction.CommitAsync(ct);
         return url;
     }

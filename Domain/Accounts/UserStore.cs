@@ -1,3 +1,5 @@
+using Crumbs.Domain.Messaging;
+using Crumbs.Domain.Posts;
 using Dapper;
 using Npgsql;
 
@@ -36,6 +38,19 @@ public sealed class UserStore(NpgsqlDataSource db)
             $"select {Columns} from users where id = @id", new { id }, cancellationToken: ct));
     }
 
+    /// <summary>Many users by id in one statement (a page of followers, say); missing ones are absent.</summary>
+    public async Task<IReadOnlyList<User>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<User>(new CommandDefinition(
+            $"select {Columns} from users where id = any(@ids)", new { ids = ids.ToArray() }, cancellationToken: ct))).AsList();
+    }
+
     public async Task<(long Id, string Handle, string PasswordHash)?> FindCredentialsAsync(string handle, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -58,11 +73,22 @@ public sealed class UserStore(NpgsqlDataSource db)
             new { id, passwordHash }, cancellationToken: ct));
     }
 
+    /// <summary>Saves name and bio; a new name reaches the copies on the user's posts through the workers.</summary>
     public async Task<User?> UpdateProfileAsync(long id, string displayName, string bio, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var renamed = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select display_name <> @displayName from users where id = @id", new { id, displayName }, transaction, cancellationToken: ct));
+        var user = await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
             $"update users set display_name = @displayName, bio = @bio, updated_at = now() where id = @id returning {Columns}",
-            new { id, displayName, bio }, cancellationToken: ct));
+            new { id, displayName, bio }, transaction, cancellationToken: ct));
+        if (renamed)
+        {
+            await Outbox.EnqueueAsync(connection, transaction, Queues.ProfileChanged, Guid.CreateVersion7(), new ProfileChanged(id), $"user:{id}", ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return user;
     }
 }

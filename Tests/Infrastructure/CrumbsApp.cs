@@ -15,6 +15,7 @@ public sealed class CrumbsApp : IAsyncLifetime
 {
     public const int WebReplicas = 3;
     public const int WorkerReplicas = 2;
+    public const int CelebrityThreshold = 3;
     public const int MaxRetries = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -25,6 +26,14 @@ public sealed class CrumbsApp : IAsyncLifetime
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     public Uri WebAddress => App.GetEndpoint("web", "http");
+
+    /// <summary>A connection to the app's database, for checks that the API cannot show (what the workers wrote).</summary>
+    public async Task<Npgsql.NpgsqlConnection> OpenDatabaseAsync()
+    {
+        var connection = new Npgsql.NpgsqlConnection(await App.GetConnectionStringAsync("db"));
+        await connection.OpenAsync();
+        return connection;
+    }
 
     /// <summary>The TMPDIR that every replica of the project gets.</summary>
     public string TempFolderOf(string project) => Directory.CreateDirectory(Path.Combine(_dataPath, "tmp", project)).FullName;
@@ -53,8 +62,14 @@ public sealed class CrumbsApp : IAsyncLifetime
         foreach (var project in new[] { "web", "worker" })
         {
             // A temporary folder of their own, so a test can see whether the apps ever write to one.
-            builder.CreateResourceBuilder<ProjectResource>(project).WithEnvironment("TMPDIR", TempFolderOf(project));
+            builder.CreateResourceBuilder<ProjectResource>(project)
+                .WithEnvironment("TMPDIR", TempFolderOf(project))
+                // A small celebrity threshold, so a test can make an author too popular to fan out.
+                .WithEnvironment("Crumbs__Timeline__CelebrityThreshold", CelebrityThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+
+        // Lets a test see every SQL statement a request runs (X-Capture-Sql); see Web/Hosting/SqlCapture.cs.
+        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);

@@ -69,6 +69,14 @@ public sealed class UserSession(CrumbsApp crumbs, string handle, string password
         return await Client().SendAsync(request, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Sends a prepared request (relative URI) through the AppHost's endpoint on a new connection, with the cookies.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        request.RequestUri = new Uri(crumbs.WebAddress, request.RequestUri!);
+        request.Headers.ConnectionClose = true;
+        return await Client().SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     public async Task<T> GetAsync<T>(string path, Uri? replica = null)
     {
         using var response = await SendAsync(HttpMethod.Get, path, replica: replica);

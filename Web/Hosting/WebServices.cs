@@ -27,6 +27,7 @@ public static class WebServices
         builder.Services.AddSingleton<SignInLimiter>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<Timelines.Timeline>();
         builder.Services.AddRazorPages();
         builder.Services.AddOpenApi();
         return builder;
@@ -50,6 +51,7 @@ public static class WebServices
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages(ErrorPages.WriteAsync);
+        app.UseSqlCapture();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,0 +1,43 @@
+using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Posts;
+using Crumbs.Web.Accounts;
+using Crumbs.Web.Posts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crumbs.Web.Timelines;
+
+public static class TimelineApi
+{
+    public static void MapTimelineApi(this WebApplication app)
+    {
+        app.MapGet("/api/timeline", HomeAsync).WithTags("Timelines").RequireAuthorization();
+        app.MapGet("/api/users/{handle}/posts", ByAuthorAsync).WithTags("Timelines");
+    }
+
+    /// <summary>The signed-in user's home timeline, newest first.</summary>
+    private static async Task<Results<Ok<Page<PostDto>>, ProblemHttpResult>> HomeAsync(
+        string? before, int? limit, HttpContext http, Timeline timeline, CancellationToken ct)
+    {
+        var (max, count, problem) = Cursor.Parse(before, limit);
+        return problem is not null
+            ? BadCursor(problem)
+            : TypedResults.Ok(PostDto.PageOf(await timeline.HomeAsync(http.User.Id(), max, count, ct)));
+    }
+
+    private static async Task<Results<Ok<Page<PostDto>>, NotFound, ProblemHttpResult>> ByAuthorAsync(
+        string handle, string? before, int? limit, UserStore users, Timeline timeline, CancellationToken ct)
+    {
+        var (max, count, problem) = Cursor.Parse(before, limit);
+        if (problem is not null)
+        {
+            return BadCursor(problem);
+        }
+
+        return await users.FindByHandleAsync(handle, ct) is { } author
+            ? TypedResults.Ok(PostDto.PageOf(await timeline.ByAuthorAsync(author.Id, max, count, ct)))
+            : TypedResults.NotFound();
+    }
+
+    public static ProblemHttpResult BadCursor(string problem) =>
+        TypedResults.Problem(title: "Bad page request", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+}
