@@ -15,7 +15,8 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging)
+    .WithDemoSeed();
 
 builder.AddProject<Projects.Worker>("worker")         // queue consumers and the outbox relay
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))

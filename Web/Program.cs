@@ -1,6 +1,7 @@
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Hosting;
+using Crumbs.Web.Demo;
 using Crumbs.Web.Follows;
 using Crumbs.Web.Media;
 using Crumbs.Web.Posts;
@@ -25,6 +26,7 @@ app.MapMediaApi();
 app.MapPostsApi();
 app.MapTimelineApi();
 app.MapFollowsApi();
+app.MapDemoApi();
 app.MapProbesApi();
 app.MapRazorPages();
 app.MapOpenApi();                // /openapi/v1.json

@@ -5,40 +5,11 @@ namespace Crumbs.AppHost.Infrastructure;
 /// <summary>What an operator does to the workers from the dashboard, and the settings the AppHost hands them.</summary>
 public static class WorkerOperations
 {
-    private const string AdminKey = "Crumbs:Admin:Key";
-
-    /// <summary>
-    /// A dashboard command that moves every parked message back to its work queue (POST /admin/dead-letters/replay on
-    /// a worker). The workers map that endpoint in Development, or anywhere when Crumbs:Admin:Key is given to both.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDeadLetterReplay(this IResourceBuilder<ProjectResource> worker)
-    {
-        var key = worker.ApplicationBuilder.Configuration[AdminKey];
-        if (!string.IsNullOrEmpty(key))
-        {
-            // A secret parameter, so the key never appears in plain text in the dashboard or a publish manifest.
-            worker.WithEnvironment("Crumbs__Admin__Key", worker.ApplicationBuilder.AddParameter("admin-key", key, secret: true));
-        }
-
-        return worker.WithHttpCommand("/admin/dead-letters/replay", "Replay dead letters",
-            commandName: "replay-dead-letters",
-            commandOptions: new HttpCommandOptions
-            {
-                Description = "Moves the messages parked in every <queue>.dead back to their queue, with a fresh retry count.",
-                ConfirmationMessage = "Replay every dead-lettered message? Do it once the cause of the failures is fixed.",
-                IconName = "ArrowReplay",
-                ResultMode = HttpCommandResultMode.Auto,
-                PrepareRequest = context =>
-                {
-                    if (!string.IsNullOrEmpty(key))
-                    {
-                        context.Request.Headers.Add("X-Crumbs-Admin-Key", key);
-                    }
-
-                    return Task.CompletedTask;
-                },
-            });
-    }
+    /// <summary>"Replay dead letters": moves every parked message back to its work queue (POST /admin/dead-letters/replay).</summary>
+    public static IResourceBuilder<ProjectResource> WithDeadLetterReplay(this IResourceBuilder<ProjectResource> worker) =>
+        worker.WithOperatorCommand("/admin/dead-letters/replay", "replay-dead-letters", "Replay dead letters",
+            "Moves the messages parked in every <queue>.dead back to their queue, with a fresh retry count.",
+            "Replay every dead-lettered message? Do it once the cause of the failures is fixed.", "ArrowReplay");
 
     /// <summary>Passes the AppHost's settings under a section (e.g. --Crumbs:Messaging:MaxRetries=3) on to a project.</summary>
     public static IResourceBuilder<ProjectResource> WithSettings(this IResourceBuilder<ProjectResource> project, string section)

@@ -32,6 +32,7 @@ public static class Backends
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<FollowStore>();
         builder.Services.AddSingleton<TimelineStore>();
+        builder.Services.AddSingleton<Demo.DemoSeeder>();
         return builder;
     }
 }

@@ -1,0 +1,44 @@
+namespace Crumbs.Domain.Demo;
+
+/// <summary>Made-up people and posts, repeatable for a given seed, with the long tail of a real network.</summary>
+public sealed class DemoData(DemoSize size)
+{
+    private static readonly string[] First = ["Ada", "Ben", "Chloé", "Dara", "Emeka", "Freya", "Goran", "Hana", "Ines", "Jonas", "Kai", "Lena", "Mateo", "Nia", "Oskar", "Priya", "Quinn", "Rosa", "Sami", "Tomás", "Uma", "Vera", "Wen", "Ximena", "Yusuf", "Zoë"];
+    private static readonly string[] Last = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak", "Silva", "Kowalski", "Haddad", "Nguyen", "Schmidt", "Rossi", "Jensen", "Ibrahim", "Dubois", "Park"];
+    private static readonly string[] Words = ["coffee", "deploy", "cache", "queue", "replica", "morning", "shipped", "weekend", "reading", "Redis", "Postgres", "latency", "bread", "crumbs", "garden", "train", "bug", "fixed", "lunch", "benchmark", "scaling", "clone", "timeline", "sunny", "rain", "idea", "release", "music", "walk", "today"];
+
+    private readonly Random _random = new(size.Seed);
+
+    public string DisplayName() => $"{First[_random.Next(First.Length)]} {Last[_random.Next(Last.Length)]}";
+
+    public string Text()
+    {
+        var words = Enumerable.Range(0, _random.Next(4, 24)).Select(_ => Words[_random.Next(Words.Length)]);
+        return string.Join(' ', words) + (_random.Next(10) == 0 ? " https://example.org/crumbs" : ".");
+    }
+
+    /// <summary>Distinct (follower, followee) index pairs; followees drawn from a power law, so a few are famous.</summary>
+    public IEnumerable<(int Follower, int Followee)> Follows()
+    {
+        var pairs = new HashSet<(int, int)>();
+        while (pairs.Count < size.Follows)
+        {
+            var follower = _random.Next(size.Users);
+            var followee = (int)(size.Users * Math.Pow(_random.NextDouble(), 3));
+            if (follower != followee)
+            {
+                pairs.Add((follower, followee));
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>Post authors and times over the last 30 days, oldest first.</summary>
+    public IEnumerable<(int Author, DateTime CreatedAt)> Posts(DateTime now) =>
+        Enumerable.Range(0, size.Posts)
+            .Select(_ => (_random.Next(size.Users), now.AddSeconds(-_random.Next(30 * 24 * 3600))))
+            .OrderBy(p => p.Item2);
+
+    public int Next(int max) => _random.Next(max);
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Crumbs.Domain.Accounts;
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crumbs.Domain.Demo;
+
+/// <summary>
+/// Seeds a realistic data set in seconds with bulk COPY: users, long-tailed follows, posts with their author
+/// copies, likes, the counters on the rows, and every home timeline materialized as the fan-out would have.
+/// Every demo user's password is "demo password".
+/// </summary>
+public sealed class DemoSeeder(NpgsqlDataSource db, Timelines.TimelineStore timelines)
+{
+    public const string Password = "demo password";
+
+    public async Task<DemoSeeded> SeedAsync(DemoSize size, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = new DemoData(size);
+        var prefix = $"d{DateTime.UtcNow:HHmmss}{data.Next(36 * 36):x3}_";
+        var hash = new PasswordHasher<User>().HashPassword(null!, Password); // one hash: PBKDF2 per user would take minutes
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var names = Enumerable.Range(0, size.Users).Select(_ => data.DisplayName()).ToArray();
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+            """
+            insert into users (handle, display_name, password_hash, bio)
+            select @prefix || n, name, @hash, 'Demo account' from unnest(@names) with ordinality as u(name, n)
+            order by n returning id
+            """, new { prefix, names, hash }, transaction, cancellationToken: ct))).Order().ToArray();
+
+        var follows = data.Follows().ToList();
+        await CopyAsync(connection, "copy follows (follower_id, followee_id) from stdin (format binary)", follows,
+            async (writer, f) => { await writer.WriteAsync(ids[f.Follower], ct); await writer.WriteAsync(ids[f.Followee], ct); }, ct);
+
+        var posts = data.Posts(DateTime.UtcNow).ToList();
+        await CopyAsync(connection,
+            "copy posts (author_id, author_handle, author_display_name, text, created_at) from stdin (format binary)", posts,
+            async (writer, p) =>
+            {
+                await writer.WriteAsync(ids[p.Author], ct);
+                await writer.WriteAsync($"{prefix}{p.Author + 1}", ct);
+                await writer.WriteAsync(names[p.Author], ct);
+                await writer.WriteAsync(data.Text(), ct);
+                await writer.WriteAsync(p.CreatedAt, NpgsqlDbType.TimestampTz, ct);
+            }, ct);
+
+        var timelineEntries = await DeriveAsync(connection, transaction, ids, size.Likes, ct);
+        await transaction.CommitAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("analyze users; analyze follows; analyze posts; analyze likes; analyze timeline_entries", cancellationToken: ct));
+        return new DemoSeeded(prefix, ids.Length, follows.Count, posts.Count, size.Likes, timelineEntries, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Likes, counters and timelines follow from the rows just copied; set-based SQL does them at once.</summary>
+    private async Task<long> DeriveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, int likes, CancellationToken ct)
+    {
+        var first = ids[0];
+        var last = ids[^1];
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            insert into likes (user_id, post_id, created_at)
+            select distinct on (u, p) u, p, now() - random() * interval '2 days' from (
+                select @first + floor(random() * (@last - @first + 1))::bigint as u, id as p
+                from posts, generate_series(1, 3) where author_id between @first and @last
+                order by random() limit @likes) pairs
+            on conflict do nothing;
+            update posts set like_count = l.n from (select post_id, count(*) n from likes group by post_id) l
+            where posts.id = l.post_id and posts.author_id between @first and @last;
+            update users set follower_count = f.n from (select followee_id, count(*) n from follows group by followee_id) f
+            where users.id = f.followee_id and users.id between @first and @last;
+            update users set following_count = f.n from (select follower_id, count(*) n from follows group by follower_id) f
+            where users.id = f.follower_id and users.id between @first and @last;
+            update users set post_count = p.n from (select author_id, count(*) n from posts group by author_id) p
+            where users.id = p.author_id and users.id between @first and @last;
+            with celebrities as (select id from users where id between @first and @last and follower_count > @threshold),
+            written as (
+                insert into timeline_entries (user_id, post_id, author_id)
+                select f.follower_id, p.id, p.author_id from follows f join posts p on p.author_id = f.followee_id
+                where f.followee_id between @first and @last and f.followee_id not in (select id from celebrities)
+                union all
+                select author_id, id, author_id from posts where author_id between @first and @last
+                on conflict do nothing returning 1)
+            select count(*) from written;
+            """, new { first, last, likes, threshold = timelines.CelebrityThreshold }, transaction, commandTimeout: 600, cancellationToken: ct));
+    }
+
+    private static async Task CopyAsync<T>(NpgsqlConnection connection, string copy, IEnumerable<T> rows,
+        Func<NpgsqlBinaryImporter, T, Task> write, CancellationToken ct)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(copy, ct);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(ct);
+            await write(writer, row);
+        }
+
+        await writer.CompleteAsync(ct);
+    }
+}

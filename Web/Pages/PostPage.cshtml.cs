@@ -1,0 +1,44 @@
+using Crumbs.Domain.Posts;
+using Crumbs.Web.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crumbs.Web.Pages;
+
+public sealed class PostPageModel(PostStore posts) : PageModel
+{
+    public Post Post { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        if (await posts.FindAsync(id, ct) is not { } post)
+        {
+            return NotFound();
+        }
+
+        Post = post;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostLikeAsync(long id, bool like, string? returnUrl, CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge();
+        }
+
+        return await posts.SetLikeAsync(id, User.Id(), like, ct) is null
+            ? NotFound()
+            : LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : $"/posts/{id}");
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge();
+        }
+
+        return await posts.DeleteAsync(id, User.Id(), ct) ? Redirect($"/users/{User.Identity!.Name}") : Forbid();
+    }
+}
