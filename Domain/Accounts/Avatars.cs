@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
@@ -7,7 +8,7 @@ using Npgsql;
 namespace Crumbs.Domain.Accounts;
 
 /// <summary>Switches a user to a new picture in one transaction: the picture and the profile change land together or not at all.</summary>
-public sealed class Avatars(NpgsqlDataSource db)
+public sealed class Avatars(NpgsqlDataSource db, CacheInvalidation cache)
 {
     public async Task<string> ReplaceAsync(long userId, ImageInfo image, byte[] bytes, CancellationToken ct)
     {
@@ -19,6 +20,7 @@ public sealed class Avatars(NpgsqlDataSource db)
             new { url, userId }, transaction, cancellationToken: ct));
         await Outbox.EnqueueAsync(connection, transaction, Queues.ProfileChanged, Guid.CreateVersion7(), new ProfileChanged(userId), $"user:{userId}", ct);
         await transaction.CommitAsync(ct);
+        await cache.UsersChangedAsync([userId], ct);
         return url;
     }
 }

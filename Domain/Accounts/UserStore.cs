@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Dapper;
@@ -6,7 +7,7 @@ using Npgsql;
 namespace Crumbs.Domain.Accounts;
 
 /// <summary>Reads and writes the users table. Every read is one indexed row, no JOIN.</summary>
-public sealed class UserStore(NpgsqlDataSource db)
+public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
 {
     private const string Columns =
         "id, handle, display_name as DisplayName, bio, avatar_url as AvatarUrl, follower_count as FollowerCount, " +
@@ -89,6 +90,7 @@ public sealed class UserStore(NpgsqlDataSource db)
         }
 
         await transaction.CommitAsync(ct);
+        await cache.UsersChangedAsync([id], ct);
         return user;
     }
 }

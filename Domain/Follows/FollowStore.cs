@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Dapper;
@@ -6,7 +7,7 @@ using Npgsql;
 namespace Crumbs.Domain.Follows;
 
 /// <summary>Follows, with the counters on both users' rows kept in the same transaction.</summary>
-public sealed class FollowStore(NpgsqlDataSource db)
+public sealed class FollowStore(NpgsqlDataSource db, CacheInvalidation cache)
 {
     /// <summary>Follows or unfollows, idempotently; the counters and the message only when something changed.</summary>
     public async Task SetFollowAsync(long followerId, long followeeId, bool follow, CancellationToken ct)
@@ -37,6 +38,8 @@ public sealed class FollowStore(NpgsqlDataSource db)
         }
 
         await transaction.CommitAsync(ct);
+        await cache.UsersChangedAsync([followerId, followeeId], ct);  // the counters
+        await cache.TimelinesChangedAsync([followerId]);             // whose posts the timeline merges
     }
 
     public async Task<bool> IsFollowingAsync(long followerId, long followeeId, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Database;
 using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
@@ -22,6 +23,7 @@ public static class Backends
         builder.AddRedisClient("cache");
         builder.AddNpgsqlDataSource("db");
         builder.AddRabbitMQClient("messaging");
+        builder.AddObjectCache();
         builder.Services.AddHostedService<SchemaUpgrade>();
         builder.Services.Configure<RetryPolicy>(builder.Configuration.GetSection(RetryPolicy.Section));
         builder.Services.AddSingleton<MessagePublisher>();

@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Messaging;
 using Dapper;
 using Npgsql;
@@ -8,7 +9,7 @@ namespace Crumbs.Domain.Posts;
 /// The posts table. Hot reads are single indexed statements without a JOIN; writes change the counters on the
 /// rows and enqueue what the workers must do next in the same transaction (the outbox).
 /// </summary>
-public sealed class PostStore(NpgsqlDataSource db)
+public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
 {
     public const string Columns =
         "id, author_id as AuthorId, author_handle as AuthorHandle, author_display_name as AuthorDisplayName, " +
@@ -34,6 +35,8 @@ public sealed class PostStore(NpgsqlDataSource db)
         await Outbox.EnqueueAsync(connection, transaction, Queues.PostCreated, Guid.CreateVersion7(),
             new PostCreated(post.Id, authorId, post.CreatedAt), $"post:{post.Id}", ct);
         await transaction.CommitAsync(ct);
+        await cache.UsersChangedAsync([authorId], ct);               // post_count
+        await cache.TimelinesChangedAsync([authorId]);               // the author's own entry
         return post;
     }
 
@@ -84,6 +87,8 @@ public sealed class PostStore(NpgsqlDataSource db)
         await Outbox.EnqueueAsync(connection, transaction, Queues.PostDeleted, Guid.CreateVersion7(),
             new PostDeleted(id, authorId), $"post:{id}", ct);
         await transaction.CommitAsync(ct);
+        await cache.PostsChangedAsync([id], ct);
+        await cache.UsersChangedAsync([authorId], ct);
         return true;
     }
 
@@ -101,7 +106,11 @@ public sealed class PostStore(NpgsqlDataSource db)
               with removed as (delete from likes where user_id = @userId and post_id = @postId returning post_id)
               update posts set like_count = like_count - 1 where id in (select post_id from removed)
               """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { postId, userId }, cancellationToken: ct));
+        if (await connection.ExecuteAsync(new CommandDefinition(sql, new { postId, userId }, cancellationToken: ct)) > 0)
+        {
+            await cache.PostsChangedAsync([postId], ct);             // like_count
+        }
+
         return await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
             $"select {Columns} from posts where id = @postId", new { postId }, cancellationToken: ct));
     }

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Accounts;
@@ -39,10 +40,10 @@ public static class AccountsApi
         return TypedResults.Created($"/api/users/{user!.Handle}", Profile.Of(user));
     }
 
-    private static async Task<Results<Ok<Profile>, NotFound>> GetUserAsync(string handle, UserStore users, CancellationToken ct) =>
+    private static async Task<Results<Ok<Profile>, NotFound>> GetUserAsync(string handle, CachedUsers users, CancellationToken ct) =>
         await users.FindByHandleAsync(handle, ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<Profile>, UnauthorizedHttpResult>> GetMeAsync(HttpContext http, UserStore users, CancellationToken ct) =>
+    private static async Task<Results<Ok<Profile>, UnauthorizedHttpResult>> GetMeAsync(HttpContext http, CachedUsers users, CancellationToken ct) =>
         await users.FindAsync(http.User.Id(), ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.Unauthorized();
 
     private static async Task<Results<Ok<Profile>, ValidationProblem, UnauthorizedHttpResult>> UpdateProfileAsync(

@@ -48,7 +48,13 @@ public static class WebServices
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A malformed body or an oversized upload is the client's mistake, whatever the environment.
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                // Sessions live in Redis: without it a signed-in request cannot be served. It recovers by itself.
+                StackExchange.Redis.RedisException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages(ErrorPages.WriteAsync);
         app.UseSqlCapture();

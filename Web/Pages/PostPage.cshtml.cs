@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
 using Microsoft.AspNetCore.Mvc;
@@ -5,13 +6,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class PostPageModel(PostStore posts) : PageModel
+public sealed class PostPageModel(PostStore posts, CachedPosts cached) : PageModel
 {
     public Post Post { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (await posts.FindAsync(id, ct) is not { } post)
+        if (await cached.FindAsync(id, ct) is not { } post)
         {
             return NotFound();
         }

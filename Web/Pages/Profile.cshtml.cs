@@ -1,4 +1,4 @@
-using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class ProfileModel(UserStore users, FollowStore follows, Timeline timeline) : PageModel
+public sealed class ProfileModel(CachedUsers users, FollowStore follows, Timeline timeline) : PageModel
 {
     public new Domain.Accounts.User User { get; private set; } = null!;
     public Page<Post> Posts { get; private set; } = null!;

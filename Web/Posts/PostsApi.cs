@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +32,7 @@ public static class PostsApi
         return TypedResults.Created($"/api/posts/{post.Id}", PostDto.Of(post));
     }
 
-    private static async Task<Results<Ok<PostDto>, NotFound>> GetAsync(long id, PostStore store, CancellationToken ct) =>
+    private static async Task<Results<Ok<PostDto>, NotFound>> GetAsync(long id, CachedPosts store, CancellationToken ct) =>
         await store.FindAsync(id, ct) is { } post ? TypedResults.Ok(PostDto.Of(post)) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(

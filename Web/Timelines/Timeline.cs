@@ -1,10 +1,10 @@
 using Crumbs.Domain.Posts;
-using Crumbs.Domain.Timelines;
+using Crumbs.Domain.Caching;
 
 namespace Crumbs.Web.Timelines;
 
 /// <summary>Pages of posts for the API and the pages alike.</summary>
-public sealed class Timeline(TimelineStore timelines, PostStore posts)
+public sealed class Timeline(CachedTimeline timelines, PostStore posts)
 {
     public async Task<Page<Post>> HomeAsync(long userId, long before, int limit, CancellationToken ct) =>
         Cursor.PageOf(await timelines.PageAsync(userId, before, limit, ct), limit, p => p.Id);

@@ -1,4 +1,4 @@
-using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Posts;
@@ -25,7 +25,7 @@ public static class TimelineApi
     }
 
     private static async Task<Results<Ok<Page<PostDto>>, NotFound, ProblemHttpResult>> ByAuthorAsync(
-        string handle, string? before, int? limit, UserStore users, Timeline timeline, CancellationToken ct)
+        string handle, string? before, int? limit, CachedUsers users, Timeline timeline, CancellationToken ct)
     {
         var (max, count, problem) = Cursor.Parse(before, limit);
         if (problem is not null)

@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Crumbs.Worker.Messaging;
@@ -10,7 +11,7 @@ namespace Crumbs.Worker.Timelines;
 /// A renamed author, or a new picture: the copies on their posts are brought up to date in batches, each its own
 /// short transaction, so a prolific author never holds a long lock. It copies the profile as it is now.
 /// </summary>
-public sealed class AuthorCopiesHandler(NpgsqlDataSource db) : IMessageHandler<ProfileChanged>
+public sealed class AuthorCopiesHandler(NpgsqlDataSource db, CacheInvalidation cache) : IMessageHandler<ProfileChanged>
 {
     private const int Batch = 1000;
 
@@ -22,7 +23,7 @@ public sealed class AuthorCopiesHandler(NpgsqlDataSource db) : IMessageHandler<P
         int updated;
         do
         {
-            updated = await connection.ExecuteAsync(new CommandDefinition(
+            var ids = (await connection.QueryAsync<long>(new CommandDefinition(
                 """
                 with author as (select display_name, avatar_url from users where id = @UserId)
                 update posts set author_display_name = author.display_name, author_avatar_url = author.avatar_url
@@ -32,7 +33,10 @@ public sealed class AuthorCopiesHandler(NpgsqlDataSource db) : IMessageHandler<P
                     where author_id = @UserId
                       and (author_display_name is distinct from a.display_name or author_avatar_url is distinct from a.avatar_url)
                     limit @batch)
-                """, new { message.UserId, batch = Batch }, cancellationToken: cancellationToken));
+                returning posts.id
+                """, new { message.UserId, batch = Batch }, cancellationToken: cancellationToken))).AsList();
+            await cache.PostsChangedAsync(ids, cancellationToken);
+            updated = ids.Count;
         }
         while (updated == Batch);
     }

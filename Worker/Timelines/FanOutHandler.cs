@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
@@ -12,14 +13,14 @@ namespace Crumbs.Worker.Timelines;
 /// Authors above the celebrity threshold are skipped (their posts are merged in when timelines are read).
 /// Naturally idempotent: an entry that is already there stays as it is.
 /// </summary>
-public sealed class FanOutHandler(NpgsqlDataSource db, TimelineStore timelines, TimeProvider clock) : IMessageHandler<PostCreated>
+public sealed class FanOutHandler(NpgsqlDataSource db, TimelineStore timelines, CacheInvalidation cache, TimeProvider clock) : IMessageHandler<PostCreated>
 {
     public static string Queue => Queues.PostCreated;
 
     public async Task HandleAsync(PostCreated message, Delivery delivery, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        var followers = await connection.QueryAsync<long>(new CommandDefinition(
             """
             insert into timeline_entries (user_id, post_id, author_id)
             select follower_id, @PostId, @AuthorId from follows
@@ -27,9 +28,11 @@ public sealed class FanOutHandler(NpgsqlDataSource db, TimelineStore timelines, 
               and (select follower_count from users where id = @AuthorId) <= @threshold
               and exists (select 1 from posts where id = @PostId)
             on conflict do nothing
+            returning user_id
             """,
             new { message.PostId, message.AuthorId, threshold = timelines.CelebrityThreshold },
             commandTimeout: 120, cancellationToken: cancellationToken));
+        await cache.TimelinesChangedAsync(followers);
         TimelineTelemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
     }
 }

@@ -1,3 +1,4 @@
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
@@ -11,7 +12,7 @@ namespace Crumbs.Worker.Timelines;
 /// Follow: the followee's recent posts go into the follower's timeline. It acts on the follow as it is now, so a
 /// backfill that arrives after an unfollow writes nothing.
 /// </summary>
-public sealed class BackfillHandler(NpgsqlDataSource db, TimelineStore timelines) : IMessageHandler<Followed>
+public sealed class BackfillHandler(NpgsqlDataSource db, TimelineStore timelines, CacheInvalidation cache) : IMessageHandler<Followed>
 {
     public const int Posts = 50;
 
@@ -32,11 +33,12 @@ public sealed class BackfillHandler(NpgsqlDataSource db, TimelineStore timelines
             """,
             new { message.FollowerId, message.FolloweeId, threshold = timelines.CelebrityThreshold, posts = Posts },
             cancellationToken: cancellationToken));
+        await cache.TimelinesChangedAsync([message.FollowerId]);
     }
 }
 
 /// <summary>Unfollow: the followee's posts leave the follower's timeline, unless they follow again meanwhile.</summary>
-public sealed class UnfollowHandler(NpgsqlDataSource db) : IMessageHandler<Unfollowed>
+public sealed class UnfollowHandler(NpgsqlDataSource db, CacheInvalidation cache) : IMessageHandler<Unfollowed>
 {
     public static string Queue => Queues.Unfollowed;
 
@@ -49,5 +51,6 @@ public sealed class UnfollowHandler(NpgsqlDataSource db) : IMessageHandler<Unfol
             where user_id = @FollowerId and author_id = @FolloweeId
               and not exists (select 1 from follows where follower_id = @FollowerId and followee_id = @FolloweeId)
             """, new { message.FollowerId, message.FolloweeId }, cancellationToken: cancellationToken));
+        await cache.TimelinesChangedAsync([message.FollowerId]);
     }
 }

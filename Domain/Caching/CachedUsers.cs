@@ -1,0 +1,46 @@
+using Crumbs.Domain.Accounts;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace Crumbs.Domain.Caching;
+
+/// <summary>User objects by id, and the (never changing) id of a handle. Writers call <see cref="ForgetAsync"/>.</summary>
+public sealed class CachedUsers(IFusionCache cache, UserStore users)
+{
+    private const string Kind = "user";
+
+    public static string Key(long id) => $"user:{id}";
+
+    public async Task<User?> FindAsync(long id, CancellationToken ct)
+    {
+        var loaded = false;
+        var user = await cache.GetOrSetAsync<User?>(Key(id), async (_, token) =>
+        {
+            loaded = true;
+            return await CacheTelemetry.LoadAsync(Kind, 1, () => users.FindAsync(id, token));
+        }, token: ct);
+        if (!loaded)
+        {
+            CacheTelemetry.Hits(Kind, 1);
+        }
+
+        return user;
+    }
+
+    public async Task<User?> FindByHandleAsync(string handle, CancellationToken ct)
+    {
+        var id = await cache.GetOrSetAsync<long?>($"handle:{handle.ToLowerInvariant()}", async (context, token) =>
+        {
+            var user = await users.FindByHandleAsync(handle, token);
+            if (user is null)
+            {
+                context.Options.Duration = TimeSpan.FromSeconds(5);   // someone may sign up with it soon
+            }
+
+            return user?.Id;
+        }, token: ct);
+        return id is { } found ? await FindAsync(found, ct) : null;
+    }
+
+    /// <summary>Drops a changed user everywhere: Redis, and every clone's own copy through the backplane.</summary>
+    public async Task ForgetAsync(long id, CancellationToken ct) => await cache.RemoveAsync(Key(id), token: ct);
+}

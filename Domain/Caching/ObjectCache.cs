@@ -1,0 +1,79 @@
+using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Posts;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using ZiggyCreatures.Caching.Fusion.Locking.Distributed.Redis;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
+
+namespace Crumbs.Domain.Caching;
+
+/// <summary>
+/// WHERE THE CACHE IS: FusionCache, with a small in-process first level on every clone, Redis as the shared second
+/// level, and the Redis backplane that tells every clone to drop its first-level copy when an object changes.
+/// Whole objects are cached (users, posts, the id lists of timeline pages), never query results.
+/// </summary>
+public static class ObjectCache
+{
+    /// <summary>How long a clone may keep its own copy; the backplane normally drops it within milliseconds of a write.</summary>
+    public static readonly TimeSpan FirstLevel = TimeSpan.FromSeconds(30);
+
+    public static TBuilder AddObjectCache<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        Task<IConnectionMultiplexer> Redis(IServiceProvider services) => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+        builder.Services.AddFusionCache()
+            .WithOptions(options =>
+            {
+                // While Redis is away, skip it quickly instead of waiting on every call; reads go to Postgres.
+                options.DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2);
+                options.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);
+            })
+            .WithDefaultEntryOptions(new FusionCacheEntryOptions
+            {
+                Duration = TimeSpan.FromMinutes(10),
+                MemoryCacheDuration = FirstLevel,
+                JitterMaxDuration = TimeSpan.FromSeconds(30),
+                Size = 1,
+                IsFailSafeEnabled = false,                     // never serve a value older than a write we know of
+                AllowBackgroundDistributedCacheOperations = false,
+                DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(500),
+                LockTimeout = TimeSpan.FromSeconds(5),
+            })
+            .WithMemoryCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = 200_000 }))
+            .WithSerializer(new FusionCacheSystemTextJsonSerializer(CacheJson.SerializerOptions))
+            .WithDistributedCache(services => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Redis(services) }))
+            .WithBackplane(services => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = () => Redis(services) }))
+            // One loader per key across all clones: fifty cold requests on three clones read Postgres once.
+            .WithDistributedLocker(services => new RedisDistributedLocker(
+                Options.Create(new RedisDistributedLockerOptions { ConnectionMultiplexerFactory = () => Redis(services) }),
+                services.GetService<ILogger<RedisDistributedLocker>>()));
+        builder.Services.AddSingleton<CachedUsers>();
+        builder.Services.AddSingleton<CachedPosts>();
+        builder.Services.AddSingleton<TimelineVersions>();
+        builder.Services.AddSingleton<CachedTimeline>();
+        builder.Services.AddSingleton<CacheInvalidation>();
+        return builder;
+    }
+}
+
+/// <summary>Compact, reflection-free serialization of the cached objects.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(User))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Post))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long?))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long[]))]
+public sealed partial class CacheJson : System.Text.Json.Serialization.JsonSerializerContext
+{
+    /// <summary>Our objects through the generated code; FusionCache's own envelope around them through reflection.</summary>
+    public static System.Text.Json.JsonSerializerOptions SerializerOptions { get; } = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+    };
+}
