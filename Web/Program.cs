@@ -1,6 +1,9 @@
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Baking;
+using Crumbs.Web.Exports;
 using Crumbs.Web.Hosting;
+using Crumbs.Web.Jobs;
 using Crumbs.Web.Media;
 using Crumbs.Web.Probes;
 using Crumbs.Web.Security;
@@ -19,6 +22,9 @@ app.MapAntiforgeryApi();
 app.MapAccountsApi();
 app.MapSessionsApi();
 app.MapMediaApi();
+app.MapJobsApi();
+app.MapExportsApi();
+app.MapBakedApi();
 app.MapProbesApi();
 app.MapRazorPages();
 app.MapOpenApi();                // /openapi/v1.json

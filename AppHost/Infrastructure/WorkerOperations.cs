@@ -11,16 +11,8 @@ public static class WorkerOperations
     /// A dashboard command that moves every parked message back to its work queue (POST /admin/dead-letters/replay on
     /// a worker). The workers map that endpoint in Development, or anywhere when Crumbs:Admin:Key is given to both.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDeadLetterReplay(this IResourceBuilder<ProjectResource> worker)
-    {
-        var key = worker.ApplicationBuilder.Configuration[AdminKey];
-        if (!string.IsNullOrEmpty(key))
-        {
-            // A secret parameter, so the key never appears in plain text in the dashboard or a publish manifest.
-            worker.WithEnvironment("Crumbs__Admin__Key", worker.ApplicationBuilder.AddParameter("admin-key", key, secret: true));
-        }
-
-        return worker.WithHttpCommand("/admin/dead-letters/replay", "Replay dead letters",
+    public static IResourceBuilder<ProjectResource> WithDeadLetterReplay(this IResourceBuilder<ProjectResource> worker) =>
+        worker.WithAdminKey().WithHttpCommand("/admin/dead-letters/replay", "Replay dead letters",
             commandName: "replay-dead-letters",
             commandOptions: new HttpCommandOptions
             {
@@ -28,16 +20,45 @@ public static class WorkerOperations
                 ConfirmationMessage = "Replay every dead-lettered message? Do it once the cause of the failures is fixed.",
                 IconName = "ArrowReplay",
                 ResultMode = HttpCommandResultMode.Auto,
-                PrepareRequest = context =>
-                {
-                    if (!string.IsNullOrEmpty(key))
-                    {
-                        context.Request.Headers.Add("X-Crumbs-Admin-Key", key);
-                    }
-
-                    return Task.CompletedTask;
-                },
+                PrepareRequest = context => AddAdminKey(worker, context),
             });
+
+    /// <summary>
+    /// A dashboard command that bakes trending posts and follow suggestions now (POST /admin/bakes on a worker): the
+    /// replica that answers asks the one holding the baking lease, and waits for its bake.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBakeNow(this IResourceBuilder<ProjectResource> worker) =>
+        worker.WithAdminKey().WithHttpCommand("/admin/bakes", "Bake now",
+            commandName: "bake-now",
+            commandOptions: new HttpCommandOptions
+            {
+                Description = "Bakes trending posts and who-to-follow suggestions now, on the replica that holds the baking lease.",
+                IconName = "Oven",
+                ResultMode = HttpCommandResultMode.Auto,
+                PrepareRequest = context => AddAdminKey(worker, context),
+            });
+
+    /// <summary>The admin key reaches the workers as a secret parameter, so it never shows in the dashboard or a manifest.</summary>
+    private static IResourceBuilder<ProjectResource> WithAdminKey(this IResourceBuilder<ProjectResource> worker)
+    {
+        var key = worker.ApplicationBuilder.Configuration[AdminKey];
+        // Both commands call this; the parameter is added once.
+        if (!string.IsNullOrEmpty(key) && !worker.ApplicationBuilder.Resources.Any(r => r.Name == "admin-key"))
+        {
+            worker.WithEnvironment("Crumbs__Admin__Key", worker.ApplicationBuilder.AddParameter("admin-key", key, secret: true));
+        }
+
+        return worker;
+    }
+
+    private static Task AddAdminKey(IResourceBuilder<ProjectResource> worker, HttpCommandRequestContext context)
+    {
+        if (worker.ApplicationBuilder.Configuration[AdminKey] is { Length: > 0 } key)
+        {
+            context.Request.Headers.Add("X-Crumbs-Admin-Key", key);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Passes the AppHost's settings under a section (e.g. --Crumbs:Messaging:MaxRetries=3) on to a project.</summary>

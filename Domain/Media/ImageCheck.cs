@@ -18,8 +18,16 @@ public static class ImageCheck
         [SKEncodedImageFormat.Webp] = "image/webp",
     };
 
-    /// <summary>The image's type and size, or null with a reason a person can read.</summary>
-    public static (ImageInfo? Image, string? Problem) Inspect(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// The cheap check a web request can afford: the header names a JPEG, PNG or WebP of an acceptable size. The
+    /// pixels are decoded later, by the worker (<see cref="Inspect"/>).
+    /// </summary>
+    public static (ImageInfo? Image, string? Problem) Sniff(ReadOnlySpan<byte> bytes) => Check(bytes, decode: false);
+
+    /// <summary>The image's type and size after decoding it whole, or null with a reason a person can read.</summary>
+    public static (ImageInfo? Image, string? Problem) Inspect(ReadOnlySpan<byte> bytes) => Check(bytes, decode: true);
+
+    private static (ImageInfo? Image, string? Problem) Check(ReadOnlySpan<byte> bytes, bool decode)
     {
         if (bytes.Length == 0)
         {
@@ -42,6 +50,11 @@ public static class ImageCheck
         if (info.Width > MaxSide || info.Height > MaxSide)
         {
             return (null, $"The picture is larger than {MaxSide}×{MaxSide} pixels.");
+        }
+
+        if (!decode)
+        {
+            return (new ImageInfo(contentType, info.Width, info.Height), null);
         }
 
         // A truncated file or a header followed by junk "decodes" as a partly blank picture: require a whole decode.

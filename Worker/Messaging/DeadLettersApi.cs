@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Crumbs.Domain.Messaging;
+using Crumbs.Worker.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client;
 
@@ -8,28 +7,15 @@ namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// Operator endpoints for the dead-letter queues: look at what is parked, and replay it once the cause is fixed.
-/// Mapped only in Development, or when Crumbs:Admin:Key is set, and then only for requests that carry that key.
+/// Mapped as <see cref="Operators"/> says.
 /// </summary>
 public static class DeadLettersApi
 {
-    public const string KeyHeader = "X-Crumbs-Admin-Key";
-
     public static void MapDeadLettersApi(this WebApplication app)
     {
-        var key = app.Configuration["Crumbs:Admin:Key"];
-        if (string.IsNullOrEmpty(key) && !app.Environment.IsDevelopment())
+        if (app.MapOperatorGroup("/admin/dead-letters") is not { } deadLetters)
         {
             return;
-        }
-
-        var deadLetters = app.MapGroup("/admin/dead-letters");
-        if (!string.IsNullOrEmpty(key))
-        {
-            var expected = Encoding.UTF8.GetBytes(key);
-            deadLetters.AddEndpointFilter((context, next) =>
-                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString()), expected)
-                    ? next(context)
-                    : ValueTask.FromResult<object?>(TypedResults.Unauthorized()));
         }
 
         deadLetters.MapGet("/{queue}", PeekAsync);
