@@ -85,6 +85,30 @@ public sealed class ExportTests(CrumbsApp crumbs)
         Assert.DoesNotContain("http-equiv=\"refresh\"", html, StringComparison.Ordinal); // nothing running any more
     }
 
+    [Fact]
+    public async Task A_large_export_is_zipped()
+    {
+        using var alice = await UserSession.SignUpAsync(crumbs);
+        var aliceId = await _db.UserIdAsync(alice.Handle);
+        await _db.ScalarAsync<int?>(
+            """
+            insert into posts (author_id, author_handle, author_display_name, text)
+            select @id, @handle, 'Alice', repeat('crumb ', 45) || n from generate_series(1, 4000) n
+            """, ("id", aliceId), ("handle", alice.Handle));   // about 1.3 MB of JSON
+
+        using var start = await alice.SendAsync(HttpMethod.Post, "/api/me/exports");
+        var job = await JobWaits.WaitUntilEndedAsync(alice, (await JobWaits.AssertAcceptedAsync(start)).StatusUrl);
+        using var download = await alice.SendAsync(HttpMethod.Get, job.ResultUrl!);
+
+        Assert.Equal("application/zip", download.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith(".zip", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        await using var zip = new System.IO.Compression.ZipArchive(await download.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var entry = Assert.Single(zip.Entries);
+        await using var json = entry.Open();
+        using var document = await JsonDocument.ParseAsync(json, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(4000, document.RootElement.GetProperty("posts").GetArrayLength());
+    }
+
     private static string?[] Handles(JsonElement root, string list) =>
         root.GetProperty(list).EnumerateArray().Select(f => f.GetProperty("handle").GetString()).ToArray();
 }
