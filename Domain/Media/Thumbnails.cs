@@ -18,18 +18,13 @@ public static class Thumbnails
     /// <summary>One thumbnail per size, or null with a reason a person can read.</summary>
     public static (IReadOnlyList<Thumbnail>? Thumbnails, string? Problem) Make(byte[] upload, params int[] sizes)
     {
-        var (image, problem) = ImageCheck.Inspect(upload);
-        if (image is null)
+        var (decoded, problem) = ImageCheck.Decode(upload);
+        if (decoded is null)
         {
             return (null, problem);
         }
 
-        using var original = SKBitmap.Decode(upload);
-        if (original is null)
-        {
-            return (null, "The picture could not be decoded.");
-        }
-
+        using var original = decoded;
         var side = Math.Min(original.Width, original.Height);
         var crop = SKRectI.Create((original.Width - side) / 2, (original.Height - side) / 2, side, side);
         return (sizes.Select(size => Resize(original, crop, size)).ToList(), null);

@@ -22,8 +22,8 @@ public sealed class BakeDuration(CrumbsApp crumbs)
             create temporary table measured as select id, row_number() over (order by id) as n from users where handle like 'm' || @tag || '%';
             insert into follows (follower_id, followee_id)
             select a.id, b.id from measured a
-            join lateral (select (a.n + 1 + floor(random() * (@users - 1)))::bigint % @users + 1 as n from generate_series(1, @follows)) pick on true
-            join measured b on b.n = pick.n
+            join lateral (select (a.n + floor(random() * (@users - 1)))::bigint % @users + 1 as n from generate_series(1, @follows)) pick on true
+            join measured b on b.n = pick.n and b.id <> a.id
             on conflict do nothing;
             insert into posts (author_id, author_handle, author_display_name, text, created_at)
             select m.id, 'm', 'M', 'post ' || g, now() - random() * interval '7 days'

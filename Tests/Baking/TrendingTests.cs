@@ -81,5 +81,29 @@ public sealed class TrendingTests(CrumbsApp crumbs)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
+    [Fact]
+    public async Task Baked_results_are_read_from_Redis_first_and_from_their_Postgres_row_once_Redis_has_lost_them()
+    {
+        using var alice = await UserSession.SignUpAsync(crumbs);
+        var me = await _db.UserIdAsync(alice.Handle);
+        var (bob, carol) = (await _db.CreateUserAsync(Unique("b")), await _db.CreateUserAsync(Unique("c")));
+        await _db.FollowAsync(me, bob);
+        await _db.FollowAsync(bob, carol);
+        await _db.CreatePostAsync(me, "active");
+        await Bakes.NowAsync(crumbs);
+        Assert.Equal([carol], (await alice.GetAsync<SuggestionsDto>("/api/suggestions")).Accounts.Select(a => a.UserId));
+
+        // Only the Postgres row changes: requests still get Redis' copy.
+        await _db.ScalarAsync<int>(
+            "update suggestions set payload = jsonb_set(payload, '{accounts}', '[]') where user_id = @me returning 1", ("me", me));
+        Assert.Equal([carol], (await alice.GetAsync<SuggestionsDto>("/api/suggestions")).Accounts.Select(a => a.UserId));
+
+        // Redis loses the key: requests fall back to the row, and still compute nothing.
+        await RedisCommands.DeleteAsync(crumbs, $"baked:suggestions:{me}");
+        var fallback = await alice.GetAsync<SuggestionsDto>("/api/suggestions");
+        Assert.NotNull(fallback.BakedAt);
+        Assert.Empty(fallback.Accounts);
+    }
+
     private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..16];
 }
