@@ -23,6 +23,9 @@ public static class Baked
     public const int TrendingCount = 20;
     public const int SuggestionCount = 10;
 
+    /// <summary>A bake's queries may take far longer than a request's (Npgsql's default is 30 s); the lease is renewed meanwhile.</summary>
+    public const int QueryTimeoutSeconds = 600;
+
     public static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     public static string SuggestionsKey(long userId) => $"baked:suggestions:{userId}";

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Crumbs.Domain.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Jobs;
 

@@ -44,5 +44,5 @@ public static class SuggestionsBake
             group by a.user_id
             on conflict (user_id) do update set baked_at = excluded.baked_at, payload = excluded.payload
             returning user_id, payload::text
-            """, new { activeUsers, count = Baked.SuggestionCount }, transaction, cancellationToken: ct))).AsList();
+            """, new { activeUsers, count = Baked.SuggestionCount }, transaction, Baked.QueryTimeoutSeconds, cancellationToken: ct))).AsList();
 }

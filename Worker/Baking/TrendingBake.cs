@@ -28,7 +28,7 @@ public static class TrendingBake
             from top
             on conflict (name) do update set baked_at = excluded.baked_at, payload = excluded.payload
             returning payload::text
-            """, new { name = Baked.TrendingName, count = Baked.TrendingCount }, transaction, cancellationToken: ct));
+            """, new { name = Baked.TrendingName, count = Baked.TrendingCount }, transaction, Baked.QueryTimeoutSeconds, cancellationToken: ct));
         return (payload, System.Text.Json.JsonDocument.Parse(payload).RootElement.GetProperty("postIds").GetArrayLength());
     }
 }
