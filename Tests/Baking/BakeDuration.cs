@@ -5,10 +5,10 @@ namespace Crumbs.Tests.Baking;
 /// <summary>A measurement, not a test: run it with `-- --explicit only --filter-class "*BakeDuration"`.</summary>
 public sealed class BakeDuration(CrumbsApp crumbs)
 {
-    private const int Users = 10_000;
-    private const int FollowsEach = 50;
-    private const int Posts = 50_000;
-    private const int Likes = 200_000;
+    private const int Users = 5_000;
+    private const int FollowsEach = 20;
+    private const int Posts = 20_000;
+    private const int Likes = 100_000;
 
     [Fact(Explicit = true)]
     public async Task Measure_how_long_a_bake_takes_on_a_busy_week()
