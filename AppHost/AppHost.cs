@@ -18,13 +18,15 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithReference(messaging).WaitFor(messaging)
     .WithDemoSeed();
 
-builder.AddProject<Projects.Worker>("worker")         // queue consumers and the outbox relay
+builder.AddProject<Projects.Worker>("worker")         // queue consumers, the outbox relay and the bakers
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
     .WithSettings("Crumbs:Messaging")
-    .WithDeadLetterReplay();
+    .WithSettings("Crumbs:Baking")
+    .WithDeadLetterReplay()
+    .WithBakeNow();
 
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

@@ -1,8 +1,11 @@
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Baking;
+using Crumbs.Web.Exports;
 using Crumbs.Web.Hosting;
 using Crumbs.Web.Demo;
 using Crumbs.Web.Follows;
+using Crumbs.Web.Jobs;
 using Crumbs.Web.Media;
 using Crumbs.Web.Posts;
 using Crumbs.Web.Timelines;
@@ -27,6 +30,9 @@ app.MapPostsApi();
 app.MapTimelineApi();
 app.MapFollowsApi();
 app.MapDemoApi();
+app.MapJobsApi();
+app.MapExportsApi();
+app.MapBakedApi();
 app.MapProbesApi();
 app.MapRazorPages();
 app.MapOpenApi();                // /openapi/v1.json

@@ -1,9 +1,13 @@
 using Crumbs.Domain.Hosting;
+using Crumbs.Worker.Baking;
+using Crumbs.Worker.Exports;
+using Crumbs.Worker.Media;
 using Crumbs.Worker.Messaging;
 using Crumbs.Worker.Probes;
 using Crumbs.Worker.Timelines;
 
-// The worker takes slow work off the queues and relays the outbox. HTTP is for its health probes and operators.
+// The worker takes slow work off the queues, relays the outbox and bakes ahead of time. HTTP is for its health
+// probes and operators.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
@@ -14,8 +18,12 @@ builder.Services.AddConsumer<PostRemovalHandler>();
 builder.Services.AddConsumer<BackfillHandler>();
 builder.Services.AddConsumer<UnfollowHandler>();
 builder.Services.AddConsumer<AuthorCopiesHandler>();
+builder.Services.AddConsumer<AvatarHandler>();
+builder.Services.AddConsumer<ExportHandler>();
+builder.Services.AddBaking(builder.Configuration);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapDeadLettersApi();
+app.MapBakingApi();
 app.Run();

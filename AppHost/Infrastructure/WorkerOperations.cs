@@ -11,6 +11,15 @@ public static class WorkerOperations
             "Moves the messages parked in every <queue>.dead back to their queue, with a fresh retry count.",
             "Replay every dead-lettered message? Do it once the cause of the failures is fixed.", "ArrowReplay");
 
+    /// <summary>
+    /// "Bake now": bakes trending posts and follow suggestions at once (POST /admin/bakes on a worker); the replica
+    /// that answers asks the one holding the baking lease, and waits for its bake.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBakeNow(this IResourceBuilder<ProjectResource> worker) =>
+        worker.WithOperatorCommand("/admin/bakes", "bake-now", "Bake now",
+            "Bakes trending posts and who-to-follow suggestions now, on the replica that holds the baking lease.",
+            null, "Oven");
+
     /// <summary>Passes the AppHost's settings under a section (e.g. --Crumbs:Messaging:MaxRetries=3) on to a project.</summary>
     public static IResourceBuilder<ProjectResource> WithSettings(this IResourceBuilder<ProjectResource> project, string section)
     {

@@ -7,6 +7,7 @@ public sealed record User(
     string DisplayName,
     string Bio,
     string? AvatarUrl,
+    string? AvatarSmallUrl,
     int FollowerCount,
     int FollowingCount,
     int PostCount,

@@ -10,7 +10,7 @@ namespace Crumbs.Domain.Accounts;
 public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
 {
     private const string Columns =
-        "id, handle, display_name as DisplayName, bio, avatar_url as AvatarUrl, follower_count as FollowerCount, " +
+        "id, handle, display_name as DisplayName, bio, avatar_url as AvatarUrl, avatar_small_url as AvatarSmallUrl, follower_count as FollowerCount, " +
         "following_count as FollowingCount, post_count as PostCount, created_at as CreatedAt";
 
     /// <summary>Creates the account; null when the handle is taken (in any case).</summary>

@@ -1,9 +1,12 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Caching;
+using Crumbs.Domain.Baking;
 using Crumbs.Domain.Database;
 using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
+using Crumbs.Domain.Exports;
 using Crumbs.Domain.Follows;
+using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +38,9 @@ public static class Backends
         builder.Services.AddSingleton<FollowStore>();
         builder.Services.AddSingleton<TimelineStore>();
         builder.Services.AddSingleton<Demo.DemoSeeder>();
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<ExportStore>();
+        builder.Services.AddSingleton<BakedReads>();
         return builder;
     }
 }

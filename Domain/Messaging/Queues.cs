@@ -14,8 +14,11 @@ public static class Queues
     public const string Followed = "crumbs.follows.created";
     public const string Unfollowed = "crumbs.follows.deleted";
     public const string ProfileChanged = "crumbs.profiles.changed";
+    public const string AvatarUploaded = "crumbs.avatars.uploaded";
+    public const string ExportRequested = "crumbs.exports.requested";
 
-    public static readonly string[] All = [Probes, PostCreated, PostDeleted, Followed, Unfollowed, ProfileChanged];
+    public static readonly string[] All =
+        [Probes, PostCreated, PostDeleted, Followed, Unfollowed, ProfileChanged, AvatarUploaded, ExportRequested];
 
     public static string Dead(string queue) => $"{queue}.dead";
 

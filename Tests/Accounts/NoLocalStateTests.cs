@@ -23,8 +23,7 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         using var alice = await UserSession.SignUpAsync(crumbs, "Alice");
         using var profile = await alice.SendAsync(HttpMethod.Put, "/api/me/profile", new { displayName = "Alice A", bio = "no files" });
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
-        using var apiUpload = await alice.SendAsync(HttpMethod.Put, "/api/me/avatar", content: BadInputTests.Image(TestImages.Png(500, 500), "image/png"));
-        Assert.Equal(HttpStatusCode.OK, apiUpload.StatusCode);
+        await AvatarTests.UploadAsync(alice, TestImages.Png(500, 500));   // the web stores it, a worker makes its pictures
 
         // The settings page's multipart form: larger than the 64 KB that ASP.NET Core would buffer to a temporary file.
         var token = await PageForms.AntiforgeryFieldAsync(alice, "/settings");
@@ -35,6 +34,11 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         };
         using var pageUpload = await alice.SendAsync(HttpMethod.Post, "/settings?handler=Avatar", content: form);
         Assert.Equal(HttpStatusCode.Redirect, pageUpload.StatusCode);
+        await Eventually.GetAsync(async () => await alice.GetAsync<ProfileDto>("/api/me") is { AvatarProcessing: false } me ? me : null,
+            JobWaits.Within, "the page's picture to be processed");
+
+        using var export = await alice.SendAsync(HttpMethod.Post, "/api/me/exports");   // written, zipped or not, in memory
+        Assert.Equal("done", (await JobWaits.WaitUntilEndedAsync(alice, (await JobWaits.AssertAcceptedAsync(export)).StatusUrl)).State);
 
         using var probe = await alice.SendAsync(HttpMethod.Post, "/api/probes");   // through the queue to a worker
         await Eventually.GetAsync(async () =>

@@ -17,6 +17,8 @@ public sealed class CrumbsApp : IAsyncLifetime
     public const int WorkerReplicas = 2;
     public const int CelebrityThreshold = 3;
     public const int MaxRetries = 5;
+    /// <summary>How long the baking lease holds without renewal: the longest a dead baker keeps the others waiting.</summary>
+    public static readonly TimeSpan BakingLeaseTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-tests-{Guid.NewGuid():N}");
@@ -55,6 +57,7 @@ public sealed class CrumbsApp : IAsyncLifetime
                 $"--Crumbs:WorkerReplicas={WorkerReplicas}",
                 $"--Crumbs:Messaging:MaxRetries={MaxRetries}",
                 "--Crumbs:Messaging:RetryBaseDelay=00:00:00.250", // retries after 0.25, 0.5, 1, 2, 4 s
+                $"--Crumbs:Baking:LeaseTime={BakingLeaseTime:c}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);

@@ -108,6 +108,6 @@ public sealed class UserSession(CrumbsApp crumbs, string handle, string password
     private sealed record Csrf(string Token, string HeaderName);
 }
 
-/// <summary>The profile as GET /api/me and /api/users/{handle} return it.</summary>
-public sealed record ProfileDto(string Handle, string DisplayName, string Bio, string? AvatarUrl,
-    int FollowerCount, int FollowingCount, int PostCount, DateTime CreatedAt);
+/// <summary>The profile as GET /api/me and /api/users/{handle} return it (avatarProcessing only on /api/me).</summary>
+public sealed record ProfileDto(string Handle, string DisplayName, string Bio, string? AvatarUrl, string? AvatarSmallUrl,
+    int FollowerCount, int FollowingCount, int PostCount, DateTime CreatedAt, bool? AvatarProcessing = null);

@@ -1,5 +1,6 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Caching;
+using Crumbs.Domain.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Accounts;
@@ -43,8 +44,11 @@ public static class AccountsApi
     private static async Task<Results<Ok<Profile>, NotFound>> GetUserAsync(string handle, CachedUsers users, CancellationToken ct) =>
         await users.FindByHandleAsync(handle, ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<Profile>, UnauthorizedHttpResult>> GetMeAsync(HttpContext http, CachedUsers users, CancellationToken ct) =>
-        await users.FindAsync(http.User.Id(), ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.Unauthorized();
+    private static async Task<Results<Ok<Profile>, UnauthorizedHttpResult>> GetMeAsync(
+        HttpContext http, CachedUsers users, JobStore jobs, CancellationToken ct) =>
+        await users.FindAsync(http.User.Id(), ct) is { } user
+            ? TypedResults.Ok(Profile.Of(user, await jobs.HasActiveAsync(user.Id, JobKinds.Avatar, ct)))
+            : TypedResults.Unauthorized();
 
     private static async Task<Results<Ok<Profile>, ValidationProblem, UnauthorizedHttpResult>> UpdateProfileAsync(
         ProfileRequest request, HttpContext http, UserStore users, CancellationToken ct)

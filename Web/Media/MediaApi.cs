@@ -1,6 +1,7 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Media;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -12,7 +13,8 @@ public static class MediaApi
     {
         app.MapGet("/media/{id:guid}", GetAsync).WithTags("Media");
         app.MapPut("/api/me/avatar", UploadAvatarAsync).WithTags("Accounts").RequireAuthorization()
-            .WithDescription("The request body is the picture: Content-Type image/jpeg, image/png or image/webp, at most 2 MB.");
+            .WithDescription("The request body is the picture: Content-Type image/jpeg, image/png or image/webp, at most 2 MB. " +
+                             "202: a worker makes the 48 and 192 px pictures; poll statusUrl (GET /api/jobs/{id}).");
     }
 
     /// <summary>A picture never changes under its URL (a new upload gets a new id): cache it for a year, everywhere.</summary>
@@ -29,9 +31,12 @@ public static class MediaApi
         return TypedResults.Bytes(stored.Bytes, stored.ContentType, entityTag: etag);
     }
 
-    /// <summary>The picture is the request body (Content-Type image/jpeg, image/png or image/webp), at most 2 MB.</summary>
-    private static async Task<Results<Ok<Profile>, ProblemHttpResult>> UploadAvatarAsync(
-        HttpContext http, Avatars avatars, UserStore users, CancellationToken ct)
+    /// <summary>
+    /// Only the cheap checks happen here (type, size, a header that names a picture); decoding, cropping and resizing
+    /// are the worker's, after the 202.
+    /// </summary>
+    private static async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> UploadAvatarAsync(
+        HttpContext http, Avatars avatars, CancellationToken ct)
     {
         if (http.Request.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) != true)
         {
@@ -46,13 +51,12 @@ public static class MediaApi
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var (image, problem) = ImageCheck.Inspect(bytes);
+        var (image, problem) = ImageCheck.Sniff(bytes);
         if (image is null)
         {
             return TypedResults.Problem(title: "That picture can't be used", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await avatars.ReplaceAsync(http.User.Id(), image, bytes, ct);
-        return TypedResults.Ok(Profile.Of((await users.FindAsync(http.User.Id(), ct))!));
+        return JobAccepted.For(await avatars.SubmitAsync(http.User.Id(), image.ContentType, bytes, ct));
     }
 }

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Media;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Media;
@@ -9,11 +10,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crumbs.Web.Pages;
 
 [Authorize]
-public sealed class SettingsModel(UserStore users, Avatars avatars, AccountService accounts) : PageModel
+public sealed class SettingsModel(UserStore users, Avatars avatars, JobStore jobs, AccountService accounts) : PageModel
 {
     public string? DisplayName { get; private set; }
     public string? Bio { get; private set; }
     public string? AvatarUrl { get; private set; }
+    /// <summary>The newest picture job, to show "processing" or why the last picture could not be used.</summary>
+    public Job? AvatarJob { get; private set; }
     [TempData] public string? Saved { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await ShowAsync(ct);
@@ -33,14 +36,14 @@ public sealed class SettingsModel(UserStore users, Avatars avatars, AccountServi
     public async Task<IActionResult> OnPostAvatarAsync(IFormFile? avatar, CancellationToken ct)
     {
         var bytes = avatar is null ? [] : await Upload.ReadAsync(avatar.OpenReadStream(), avatar.Length, ImageCheck.MaxBytes, ct);
-        var (image, problem) = bytes is null ? (null, ImageCheck.TooLarge) : ImageCheck.Inspect(bytes);
+        var (image, problem) = bytes is null ? (null, ImageCheck.TooLarge) : ImageCheck.Sniff(bytes);
         if (image is null)
         {
             return await ShowAsync(ct, new() { ["avatar"] = [problem!] });
         }
 
-        await avatars.ReplaceAsync(User.Id(), image, bytes!, ct);
-        return Done("Picture saved.");
+        await avatars.SubmitAsync(User.Id(), image.ContentType, bytes!, ct);
+        return Done("Picture uploaded. It is being processed; your old picture shows until it is ready.");
     }
 
     public async Task<IActionResult> OnPostPasswordAsync(string? currentPassword, string? newPassword, CancellationToken ct) =>
@@ -68,6 +71,7 @@ public sealed class SettingsModel(UserStore users, Avatars avatars, AccountServi
         }
 
         (DisplayName, Bio, AvatarUrl) = (user.DisplayName, user.Bio, user.AvatarUrl);
+        AvatarJob = await jobs.ListAsync(user.Id, JobKinds.Avatar, 1, ct) is [var newest, ..] ? newest : null;
         foreach (var (field, messages) in errors ?? [])
         {
             ModelState.AddModelError(field, string.Join(" ", messages));

@@ -1,0 +1,44 @@
+using SkiaSharp;
+
+namespace Crumbs.Domain.Media;
+
+/// <summary>A square picture of one size, ready to store and serve.</summary>
+public sealed record Thumbnail(ImageInfo Image, byte[] Bytes);
+
+/// <summary>
+/// Makes an avatar's pictures from an upload: decoded whole, center-cropped to a square, resized, and encoded
+/// afresh as WebP, which leaves every piece of the original's metadata (camera, place, time) behind.
+/// </summary>
+public static class Thumbnails
+{
+    public const int Small = 48;
+    public const int Large = 192;
+    private const int Quality = 85;
+
+    /// <summary>One thumbnail per size, or null with a reason a person can read.</summary>
+    public static (IReadOnlyList<Thumbnail>? Thumbnails, string? Problem) Make(byte[] upload, params int[] sizes)
+    {
+        var (decoded, problem) = ImageCheck.Decode(upload);
+        if (decoded is null)
+        {
+            return (null, problem);
+        }
+
+        using var original = decoded;
+        var side = Math.Min(original.Width, original.Height);
+        var crop = SKRectI.Create((original.Width - side) / 2, (original.Height - side) / 2, side, side);
+        return (sizes.Select(size => Resize(original, crop, size)).ToList(), null);
+    }
+
+    private static Thumbnail Resize(SKBitmap original, SKRectI crop, int size)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var source = SKImage.FromBitmap(original);
+        surface.Canvas.Clear(SKColors.White);
+        surface.Canvas.DrawImage(source, SKRect.Create(crop.Left, crop.Top, crop.Width, crop.Height),
+            SKRect.Create(0, 0, size, size), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        using var snapshot = surface.Snapshot();
+        using var encoded = snapshot.Encode(SKEncodedImageFormat.Webp, Quality);
+        return new Thumbnail(new ImageInfo("image/webp", size, size), encoded.ToArray());
+    }
+}

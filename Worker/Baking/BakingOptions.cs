@@ -1,0 +1,19 @@
+namespace Crumbs.Worker.Baking;
+
+/// <summary>How often the bakers run and how long a replica's turn lasts without renewal (Crumbs:Baking:*).</summary>
+public sealed class BakingOptions
+{
+    public const string Section = "Crumbs:Baking";
+
+    /// <summary>Time between scheduled bakes, counted from the start of the last one by any replica.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the lease holds without renewal: the longest that baking pauses after its replica dies.</summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often each replica takes or renews the lease and looks for "bake now".</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most recently active users who get suggestions in one bake.</summary>
+    public int ActiveUsers { get; set; } = 10_000;
+}

@@ -1,0 +1,14 @@
+namespace Crumbs.Worker.Baking;
+
+public static class BakingRegistration
+{
+    /// <summary>The lease, the bakers and the schedule that runs them in whichever replica holds the lease.</summary>
+    public static IServiceCollection AddBaking(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<BakingOptions>(configuration.GetSection(BakingOptions.Section));
+        services.AddSingleton<Lease>();
+        services.AddSingleton<Bakery>();
+        services.AddHostedService<BakeSchedule>();
+        return services;
+    }
+}
