@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
 builder.Services.AddHostedService<OutboxRelay>();
+builder.Services.AddHostedService<QueueDepth>();
 builder.Services.AddConsumer<ProbeHandler>();
 builder.Services.AddConsumer<FanOutHandler>();
 builder.Services.AddConsumer<PostRemovalHandler>();

@@ -18,7 +18,16 @@ public sealed class BrokerOutageTests(CrumbsApp crumbs)
         var before = await probes.SendAsync();
         await probes.WaitAsync(before.Id, r => r.Handled == 1, TimeSpan.FromSeconds(30), "a probe before the outage");
 
+        using var author = await UserSession.SignUpAsync(crumbs);
+        var followers = new List<UserSession>();
+        for (var i = 0; i < CrumbsApp.CelebrityThreshold; i++)
+        {
+            followers.Add(await UserSession.SignUpAsync(crumbs));
+            await followers[i].FollowAsync(author.Handle);
+        }
+
         var sent = new List<Probes.Sent>();
+        var posts = new List<long>();
         try
         {
             await crumbs.App.ResourceCommands.ExecuteCommandAsync("messaging", KnownResourceCommands.StopCommand, ct);
@@ -30,6 +39,7 @@ public sealed class BrokerOutageTests(CrumbsApp crumbs)
                 var probe = await probes.SendAsync(); // only Postgres is needed to accept it
                 sent.Add(probe);
                 Assert.Null(await probes.ReadAsync(probe.Id));
+                posts.Add((await author.PostAsync($"written while the broker is down {i}")).Id);   // accepted too
             }
         }
         finally
@@ -45,6 +55,14 @@ public sealed class BrokerOutageTests(CrumbsApp crumbs)
             var handled = await probes.WaitAsync(probe.Id, r => r.Handled >= 1, TimeSpan.FromSeconds(90), $"probe {probe.Id} after the outage");
             Assert.Equal(1, handled.AppliedCount);
             Assert.Equal(1L, await probes.QueryAsync<long>("select count(*) from processed_message where message_id = @id", probe.Id));
+        }
+
+        // Every post written during the outage reaches every follower, once.
+        foreach (var follower in followers)
+        {
+            var timeline = await follower.TimelineEventuallyAsync(p => posts.All(id => p.Items.Any(i => i.Id == id)), "the posts written during the outage");
+            Assert.Equal(posts.Count, timeline.Items.Count(i => posts.Contains(i.Id)));
+            follower.Dispose();
         }
     }
 }
