@@ -1,5 +1,6 @@
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Bench;
 using Crumbs.Web.Hosting;
 using Crumbs.Web.Demo;
 using Crumbs.Web.Follows;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
 builder.AddWebServices();
+builder.AddBench();
 
 var app = builder.Build();
 app.UseWebPipeline();
@@ -28,6 +30,7 @@ app.MapTimelineApi();
 app.MapFollowsApi();
 app.MapDemoApi();
 app.MapProbesApi();
+app.MapBenchApi();
 app.MapRazorPages();
 app.MapOpenApi();                // /openapi/v1.json
 app.MapScalarApiReference();     // /scalar: the interactive API reference
