@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace Crumbs.Benchmarks;
+
+public sealed record FanOutResult(double PostsPerSecond, int Posts, int Delivered, double P50Ms, double P99Ms, double MaxMs, double AverageFollowers);
+
+/// <summary>
+/// How long a post takes to reach every follower's timeline, measured from the database: every 100 ms, count each
+/// pending post's timeline_entries (one per follower plus the author's own) and, once complete, take
+/// clock_timestamp() − created_at. Resolution: the poll interval.
+/// </summary>
+public static class FanOut
+{
+    public static async Task<FanOutResult> MeasureAsync(DataSet data, IReadOnlyList<DemoUser> authors, Task<WrkResult> load, TimeSpan drain)
+    {
+        var authorIds = authors.Select(a => a.Id).ToArray();
+        var expected = (await data.ListAsync("select followee_id, count(*) from follows where followee_id = any(@a) group by followee_id",
+            r => (r.GetInt64(0), r.GetInt64(1)), ("a", authorIds))).ToDictionary(x => x.Item1, x => x.Item2 + 1);
+        var last = await data.ScalarAsync("select coalesce(max(id), 0) from posts");
+        var pending = new Dictionary<long, long>(); // post id → entries expected
+        var delays = new List<double>();
+        var seen = 0;
+        Stopwatch? draining = null;
+        while (draining is null || (pending.Count > 0 && draining.Elapsed < drain))
+        {
+            if (load.IsCompleted && draining is null)
+            {
+                draining = Stopwatch.StartNew();
+            }
+
+            foreach (var (id, author) in await data.ListAsync("select id, author_id from posts where id > @last and author_id = any(@a) order by id",
+                r => (r.GetInt64(0), r.GetInt64(1)), ("last", last), ("a", authorIds)))
+            {
+                pending[id] = expected.GetValueOrDefault(author, 1);
+                last = id;
+                seen++;
+            }
+
+            foreach (var (id, count, ageMs) in await data.ListAsync(
+                """
+                select p.id, (select count(*) from timeline_entries t where t.post_id = p.id),
+                       extract(epoch from clock_timestamp() - p.created_at) * 1000
+                from posts p where p.id = any(@ids)
+                """, r => (r.GetInt64(0), r.GetInt64(1), Convert.ToDouble(r.GetValue(2))), ("ids", pending.Keys.ToArray())))
+            {
+                if (count >= pending[id])
+                {
+                    delays.Add(ageMs);
+                    pending.Remove(id);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        var result = await load;
+        delays.Sort();
+        return new FanOutResult(result.Rps, seen, delays.Count, Percentile(delays, 50), Percentile(delays, 99),
+            delays.Count > 0 ? delays[^1] : double.NaN, expected.Values.DefaultIfEmpty(1).Average() - 1);
+    }
+
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
