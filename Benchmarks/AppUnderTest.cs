@@ -104,7 +104,7 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         return server switch
         {
             "postgres" => Procs.All().Where(pid => Procs.Comm(pid) == "postgres" && Procs.Family(pid, p => Procs.CommandLine(p).Contains(DataPath, StringComparison.Ordinal))).ToList(),
-            "redis" => Procs.All().Where(pid => Procs.Comm(pid).StartsWith("redis-server", StringComparison.Ordinal) && Procs.CommandLine(pid).Contains($"--port {redisPort}", StringComparison.Ordinal)).ToList(),
+            "redis" => Procs.All().Where(pid => Procs.Comm(pid).StartsWith("redis-server", StringComparison.Ordinal) && Procs.CommandLine(pid).Contains($":{redisPort}", StringComparison.Ordinal)).ToList(),
             "rabbitmq" => Procs.All().Where(pid => Procs.Comm(pid) == "beam.smp" && Procs.CommandLine(pid).Contains(DataPath, StringComparison.Ordinal)).ToList(),
             _ => throw new ArgumentOutOfRangeException(nameof(server), dbPort),
         };

@@ -6,6 +6,8 @@ namespace Crumbs.Benchmarks;
 /// <summary>The command line, the machine, and the few chores around a run.</summary>
 public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs)
 {
+    public double BaselineSeconds => Quick ? 3 : 5;
+
     public static Options Parse(string[] args)
     {
         var quick = args.Contains("--quick");

@@ -5,7 +5,13 @@ using System.Text.Json;
 
 namespace Crumbs.Benchmarks;
 
-public sealed record ScenarioResult(string Key, string Title, string Via, WrkResult Result, double Ratio, double P99Ratio);
+/// <summary>A scenario and the plaintext baseline run just before it on the same target (the machine's load drifts).</summary>
+public sealed record ScenarioResult(string Key, string Title, string Via, WrkResult Result, WrkResult Baseline)
+{
+    public double Ratio => Result.Rps / Baseline.Rps;
+
+    public double P99Ratio => Result.P99Ms / Baseline.P99Ms;
+}
 
 public sealed record Goal(string Name, string Target, string Measured, bool Met);
 
@@ -25,12 +31,12 @@ public sealed class Report
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-40} {"via",-7} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"×base",7}  cpu: web pg redis wrk machine");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-42} {"via",-6} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"errors",6} {"base/s",7} {"×base",6}  cores: web worker pg redis wrk others");
         foreach (var s in Scenarios)
         {
             var r = s.Result;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.Title,-40} {s.Via,-7} {r.Rps,9:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.Errors,7} {s.Ratio,7:0.000}  {Cpu(r, "web")} {Cpu(r, "postgres")} {Cpu(r, "redis")} {Cpu(r, "wrk")} {Cpu(r, "machine")}");
+                $"{s.Title,-42} {s.Via,-6} {r.Rps,7:0} {r.P50Ms,7:0.0} {r.P99Ms,7:0.0} {r.Errors,6} {s.Baseline.Rps,7:0} {s.Ratio,6:0.000}  {Cpu(r, "web")} {Cpu(r, "worker")} {Cpu(r, "postgres")} {Cpu(r, "redis")} {Cpu(r, "wrk")} {Cpu(r, "others")}");
         }
 
         if (FanOut is { } f)
@@ -68,13 +74,13 @@ public sealed class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"Run `{RunId}` ({Size}): {string.Join(", ", DataSet.Select(d => $"{d.Key} {d.Value}"))}.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {string.Join(", ", Machine.Select(m => $"{m.Key} {m.Value}"))}.");
         md.AppendLine();
-        md.AppendLine("| Scenario | Via | req/s | p50 ms | p99 ms | Errors | × baseline | CPU cores: web / postgres / redis / wrk / whole machine |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| Scenario | Via | req/s | p50 ms | p99 ms | Errors | Baseline req/s (p99 ms) | × baseline | CPU cores: web / worker / postgres / redis / wrk / others |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in Scenarios)
         {
             var r = s.Result;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Title} | {s.Via} | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {s.Ratio:0.000} | {Cpu(r, "web")} / {Cpu(r, "postgres")} / {Cpu(r, "redis")} / {Cpu(r, "wrk")} / {Cpu(r, "machine")} |");
+                $"| {s.Title} | {s.Via} | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {s.Baseline.Rps:0} ({s.Baseline.P99Ms:0.0}) | {s.Ratio:0.000} | {Cpu(r, "web")} / {Cpu(r, "worker")} / {Cpu(r, "postgres")} / {Cpu(r, "redis")} / {Cpu(r, "wrk")} / {Cpu(r, "others")} |");
         }
 
         md.AppendLine();

@@ -78,21 +78,22 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
         var errors = wrk.StandardError.ReadToEndAsync();
         // CPU over the steady middle of the run, the same window for every process (wrk included).
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)));
-        var groups = processes();
-        groups["wrk"] = [wrk.Id];
-        var before = Snapshot(groups);
+        var before = Snapshot(processes());
+        var wrkBefore = wrk.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.5, seconds - Math.Min(1, seconds / 4) - 0.5)));
-        groups = processes();
-        groups["wrk"] = [wrk.Id];
-        var after = Snapshot(groups);
+        var after = Snapshot(processes());
+        var wrkTicks = (long)((wrk.TotalProcessorTime - wrkBefore).TotalSeconds * 100);
         var elapsed = clock.Elapsed.TotalSeconds;
         await wrk.WaitForExitAsync();
         var line = (await output).Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"wrk gave no result: {await output} {await errors}");
         var r = JsonSerializer.Deserialize<JsonElement>(line[6..]);
         long Get(string name) => r.GetProperty(name).GetInt64();
-        var cpu = after.Keys.ToDictionary(k => k, k => Math.Round(Cpu(before, after, k) / 100.0 / elapsed, 2));
+        var ticks = after.Keys.ToDictionary(k => k, k => Cpu(before, after, k));
+        ticks["wrk"] = wrkTicks;
+        ticks["others"] = ticks["machine"] - ticks.Where(t => t.Key is not "machine").Sum(t => t.Value); // other people's work on a shared machine
+        var cpu = ticks.ToDictionary(t => t.Key, t => Math.Round(t.Value / 100.0 / elapsed, 2));
         return new WrkResult(Get("requests"), Get("duration_us") / 1e6, Get("p50_us") / 1e3, Get("p99_us") / 1e3, Get("max_us") / 1e3,
             Get("connect") + Get("read") + Get("write") + Get("timeout") + Get("status"), Get("status"), cpu);
     }
