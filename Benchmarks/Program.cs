@@ -58,7 +58,7 @@ WrkRequest[] Bench(string way) => [.. timelineUsers.Select(u => new WrkRequest("
 const string postBody = """{"text":"Benchmark post: one more crumb on the timeline."}""";
 
 Say($"Warming up for {options.Warmup} s ...");
-await wrk.RunAsync(direct, [.. home, .. Bench("cached-objects"), .. Bench("cached-result"), new("GET", "/bench/plaintext")], options.Warmup);
+await Retry("warm-up", () => wrk.RunAsync(direct, [.. home, .. Bench("cached-objects"), .. Bench("cached-result"), new("GET", "/bench/plaintext")], options.Warmup));
 
 var report = new Report
 {
@@ -99,8 +99,8 @@ for (var i = 0; i < scenarios.Count; i++)
     var (key, title, via, run) = scenarios[i];
     var target = via == "proxy" ? app.Proxy : direct;
     // The baseline again right before each scenario: on a shared machine the load of others drifts within minutes.
-    var baseline = key == "baseline" ? null : await wrk.RunAsync(target, [new("GET", "/bench/plaintext")], options.BaselineSeconds);
-    var result = await run(target);
+    var baseline = key == "baseline" ? null : await Retry("baseline", () => wrk.RunAsync(target, [new("GET", "/bench/plaintext")], options.BaselineSeconds));
+    var result = await Retry(title, () => run(target));
     report.Scenarios.Add(new ScenarioResult(key, title, via, result, baseline ?? result));
     Say($"[{i + 1}/{scenarios.Count + 2}] {title} ({via}): {result.Rps:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors");
     if (key is "write" or "mixed")
@@ -139,6 +139,21 @@ if (options.Docs)
 
 Say($"Results in {Path.GetRelativePath(repo, results)}/ (results.json, chart.svg, results.md); stopping Crumbs ...");
 return 0;
+
+// wrk gives up when its first connection fails: say why, wait a moment and try once more.
+async Task<WrkResult> Retry(string what, Func<Task<WrkResult>> run)
+{
+    try
+    {
+        return await run();
+    }
+    catch (InvalidOperationException e)
+    {
+        Say($"{what}: {e.Message} (web replicas now: {string.Join(", ", app.WebReplicas())}); once more in 5 s");
+        await Task.Delay(5000);
+        return await run();
+    }
+}
 
 async Task<List<Session>> SignInAsync(IReadOnlyList<DemoUser> users) =>
     [.. await Task.WhenAll(users.Select(u => api.SignInAsync(u.Handle, password)))];

@@ -79,11 +79,16 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
         // CPU over the steady middle of the run, the same window for every process (wrk included).
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, seconds / 4)));
         var before = Snapshot(processes());
+        if (wrk.HasExited)
+        {
+            throw new InvalidOperationException($"wrk stopped at once: {await output} {await errors}".Trim());
+        }
+
         var wrkBefore = wrk.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.5, seconds - Math.Min(1, seconds / 4) - 0.5)));
         var after = Snapshot(processes());
-        var wrkTicks = (long)((wrk.TotalProcessorTime - wrkBefore).TotalSeconds * 100);
+        var wrkTicks = wrk.HasExited ? 0 : (long)((wrk.TotalProcessorTime - wrkBefore).TotalSeconds * 100);
         var elapsed = clock.Elapsed.TotalSeconds;
         await wrk.WaitForExitAsync();
         var line = (await output).Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal))
