@@ -84,10 +84,12 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
             throw new InvalidOperationException($"wrk stopped at once: {await output} {await errors}".Trim());
         }
 
+        wrk.Refresh(); // Process caches what it read from /proc until refreshed
         var wrkBefore = wrk.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.5, seconds - Math.Min(1, seconds / 4) - 0.5)));
         var after = Snapshot(processes());
+        wrk.Refresh();
         var wrkTicks = wrk.HasExited ? 0 : (long)((wrk.TotalProcessorTime - wrkBefore).TotalSeconds * 100);
         var elapsed = clock.Elapsed.TotalSeconds;
         await wrk.WaitForExitAsync();
