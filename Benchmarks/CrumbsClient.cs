@@ -54,6 +54,46 @@ public sealed class CrumbsClient(Uri baseAddress) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Posts at a fixed rate whatever the latency (open loop: the n-th post starts at n / rate seconds), round-robin
+    /// over the authors. wrk can only pace after each response, which lets the rate sag as latency grows.
+    /// </summary>
+    public async Task<(int Sent, int Failed, double Seconds)> PostAtRateAsync(IReadOnlyList<Session> authors, double perSecond, TimeSpan duration, string body)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var posts = new List<Task<bool>>();
+        for (var n = 0; clock.Elapsed < duration; n++)
+        {
+            var due = TimeSpan.FromSeconds(n / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            posts.Add(PostAsync(authors[n % authors.Count], body));
+        }
+
+        var sent = clock.Elapsed.TotalSeconds;
+        var ok = await Task.WhenAll(posts);
+        return (ok.Length, ok.Count(x => !x), sent);
+    }
+
+    private async Task<bool> PostAsync(Session who, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/posts") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Cookie", who.Cookie);
+        request.Headers.Add("X-CSRF-TOKEN", who.CsrfToken);
+        try
+        {
+            using var response = await _http.SendAsync(request);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> OkAsync(string path, Session? who = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Crumbs.Benchmarks;
 
-public sealed record FanOutResult(double PostsPerSecond, int Posts, int Delivered, double P50Ms, double P99Ms, double MaxMs, double AverageFollowers);
+public sealed record FanOutResult(double PostsPerSecond, int Posts, int Delivered, double P50Ms, double P99Ms, double MaxMs, double AverageFollowers, int FailedPosts);
 
 /// <summary>
 /// How long a post takes to reach every follower's timeline, measured from the database: every 100 ms, count each
@@ -11,7 +11,7 @@ public sealed record FanOutResult(double PostsPerSecond, int Posts, int Delivere
 /// </summary>
 public static class FanOut
 {
-    public static async Task<FanOutResult> MeasureAsync(DataSet data, IReadOnlyList<DemoUser> authors, Task<WrkResult> load, TimeSpan drain)
+    public static async Task<FanOutResult> MeasureAsync(DataSet data, IReadOnlyList<DemoUser> authors, Task<(int Sent, int Failed, double Seconds)> load, TimeSpan drain)
     {
         var authorIds = authors.Select(a => a.Id).ToArray();
         var expected = (await data.ListAsync("select followee_id, count(*) from follows where followee_id = any(@a) group by followee_id",
@@ -53,10 +53,10 @@ public static class FanOut
             await Task.Delay(100);
         }
 
-        var result = await load;
+        var (sent, failed, seconds) = await load;
         delays.Sort();
-        return new FanOutResult(result.Rps, seen, delays.Count, Percentile(delays, 50), Percentile(delays, 99),
-            delays.Count > 0 ? delays[^1] : double.NaN, expected.Values.DefaultIfEmpty(1).Average() - 1);
+        return new FanOutResult(sent / seconds, seen, delays.Count, Percentile(delays, 50), Percentile(delays, 99),
+            delays.Count > 0 ? delays[^1] : double.NaN, expected.Values.DefaultIfEmpty(1).Average() - 1, failed);
     }
 
     public static double Percentile(List<double> sorted, double p) =>
