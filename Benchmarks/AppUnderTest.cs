@@ -166,6 +166,14 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         }
 
         _appHost.Dispose();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true); // a fresh data set every run; gigabytes at the default size
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.WriteLine($"Could not remove {DataPath}: {e.Message}");
+        }
     }
 
     public static int FreePort()
