@@ -12,11 +12,13 @@ var messaging = servers.AddRabbitMQ("messaging");      // slow work for the work
 var web = builder.AddProject<Projects.Web>("web")
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WebReplicas", 3))
     .WithExternalHttpEndpoints()
+    .WithPortSetting("Crumbs:WebPort")                // default: the web project's launch profile (5180)
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
-    .WithDemoSeed();
+    .WithDemoSeed()
+    .WithSettings("Crumbs:Bench");                    // ./crumbs bench turns on its endpoints (Web/Bench)
 
 builder.AddProject<Projects.Worker>("worker")         // queue consumers, the outbox relay and the bakers
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
@@ -25,6 +27,7 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithReference(messaging).WaitFor(messaging)
     .WithSettings("Crumbs:Messaging")
     .WithSettings("Crumbs:Baking")
+    .WithSettings("Crumbs:Bench")
     .WithDeadLetterReplay()
     .WithBakeNow();
 

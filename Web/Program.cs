@@ -2,6 +2,7 @@ using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Baking;
 using Crumbs.Web.Exports;
+using Crumbs.Web.Bench;
 using Crumbs.Web.Hosting;
 using Crumbs.Web.Demo;
 using Crumbs.Web.Follows;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
 builder.AddWebServices();
+builder.AddBench();
 
 var app = builder.Build();
 app.UseWebPipeline();
@@ -34,6 +36,7 @@ app.MapJobsApi();
 app.MapExportsApi();
 app.MapBakedApi();
 app.MapProbesApi();
+app.MapBenchApi();
 app.MapRazorPages();
 app.MapOpenApi();                // /openapi/v1.json
 app.MapScalarApiReference();     // /scalar: the interactive API reference

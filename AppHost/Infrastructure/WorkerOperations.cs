@@ -33,4 +33,10 @@ public static class WorkerOperations
 
         return project;
     }
+
+    /// <summary>The proxy port of a project's http endpoint from a setting (e.g. --Crumbs:WebPort=5280), when given.</summary>
+    public static IResourceBuilder<ProjectResource> WithPortSetting(this IResourceBuilder<ProjectResource> project, string setting) =>
+        project.ApplicationBuilder.Configuration.GetValue<int?>(setting) is { } port
+            ? project.WithEndpoint("http", endpoint => endpoint.Port = port)
+            : project;
 }

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Crumbs.Benchmarks;
+
+/// <summary>One running Crumbs (the AppHost in local-process mode, on ports of its own) and its processes.</summary>
+public sealed partial class AppUnderTest : IAsyncDisposable
+{
+    private readonly Process _appHost;
+    private readonly string _runId;
+
+    private AppUnderTest(Process appHost, string runId, string dataPath, Uri proxy)
+    {
+        _appHost = appHost;
+        _runId = runId;
+        DataPath = dataPath;
+        Proxy = proxy;
+    }
+
+    public string DataPath { get; }
+
+    /// <summary>The AppHost's proxy in front of every web replica.</summary>
+    public Uri Proxy { get; }
+
+    public int AppHostPid => _appHost.Id;
+
+    public static async Task<AppUnderTest> StartAsync(string repo, string runId, string logPath, int webReplicas, TimeSpan within)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-bench-{runId}");
+        var start = new ProcessStartInfo(Path.Combine(repo, "AppHost/bin/Release/net10.0/AppHost"))
+        {
+            WorkingDirectory = Path.Combine(repo, "AppHost"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            "--Servers:Mode=local", $"--Servers:DataPath={dataPath}", $"--Crumbs:WebPort={FreePort()}",
+            $"--Crumbs:WebReplicas={webReplicas}", "--Crumbs:Bench:Enabled=true", $"--Crumbs:Bench:RunId={runId}",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Ports of our own for the AppHost and its dashboard: others may run Crumbs on this machine.
+        start.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+
+        var process = Process.Start(start)!;
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+
+            if (ReadyLine().Match(line) is { Success: true } match)
+            {
+                ready.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new AppUnderTest(process, runId, dataPath, await ready.Task.WaitAsync(within));
+        await app.WaitForReplicasAsync(webReplicas, within);
+        return app;
+    }
+
+    /// <summary>The web and worker processes of this run (found by the run id the AppHost passed them).</summary>
+    public IReadOnlyList<int> Pids(string service) => Procs.All()
+        .Where(pid => Procs.Comm(pid) == $"Crumbs.{char.ToUpperInvariant(service[0])}{service[1..]}"
+                      && Procs.Environment(pid).GetValueOrDefault("Crumbs__Bench__RunId") == _runId)
+        .Order().ToList();
+
+    /// <summary>Each web replica's own address, behind the proxy.</summary>
+    public IReadOnlyList<Uri> WebReplicas() => Pids("web")
+        .Select(pid => new Uri(Procs.Environment(pid)["ASPNETCORE_URLS"].Split(';')[0]))
+        .ToList();
+
+    public string Setting(string name) => Procs.Environment(Pids("web")[0])[name];
+
+    /// <summary>Postgres, Redis and RabbitMQ of this run: processes whose command line names the data folder or the port.</summary>
+    public IReadOnlyList<int> ServerPids(string server)
+    {
+        var dbPort = Regex.Match(Setting("ConnectionStrings__db"), "Port=(\\d+)").Groups[1].Value;
+        var redisPort = Regex.Match(Setting("ConnectionStrings__cache"), ":(\\d+)").Groups[1].Value;
+        return server switch
+        {
+            "postgres" => Procs.All().Where(pid => Procs.Comm(pid) == "postgres" && Procs.Family(pid, p => Procs.CommandLine(p).Contains(DataPath, StringComparison.Ordinal))).ToList(),
+            "redis" => Procs.All().Where(pid => Procs.Comm(pid).StartsWith("redis-server", StringComparison.Ordinal) && Procs.CommandLine(pid).Contains($":{redisPort}", StringComparison.Ordinal)).ToList(),
+            "rabbitmq" => Procs.All().Where(pid => Procs.Comm(pid) == "beam.smp" && Procs.CommandLine(pid).Contains(DataPath, StringComparison.Ordinal)).ToList(),
+            _ => throw new ArgumentOutOfRangeException(nameof(server), dbPort),
+        };
+    }
+
+    private async Task WaitForReplicasAsync(int count, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        using var http = new HttpClient();
+        while (true)
+        {
+            var replicas = WebReplicas();
+            if (replicas.Count == count && Pids("worker").Count > 0)
+            {
+                var healthy = 0;
+                foreach (var replica in replicas)
+                {
+                    try
+                    {
+                        healthy += (await http.GetAsync(new Uri(replica, "/health"))).IsSuccessStatusCode ? 1 : 0;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // not listening yet
+                    }
+                }
+
+                if (healthy == count)
+                {
+                    return;
+                }
+            }
+
+            if (clock.Elapsed > within)
+            {
+                throw new TimeoutException($"{count} healthy web replicas did not appear within {within}.");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_appHost.HasExited)
+        {
+            // Ctrl+C: the AppHost stops its servers and replicas itself.
+            using var kill = Process.Start("kill", ["-INT", _appHost.Id.ToString()]);
+            await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+            try
+            {
+                await _appHost.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _appHost.Kill();
+            }
+        }
+
+        _appHost.Dispose();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true); // a fresh data set every run; gigabytes at the default size
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.WriteLine($"Could not remove {DataPath}: {e.Message}");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"Crumbs is ready at (\S+)")]
+    private static partial Regex ReadyLine();
+}

@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Crumbs.Benchmarks;
+
+/// <summary>A signed-in user as wrk replays them: the cookies and the CSRF token for unsafe requests.</summary>
+public sealed record Session(string Handle, string Cookie, string CsrfToken)
+{
+    public Dictionary<string, string> ReadHeaders => new() { ["Cookie"] = Cookie };
+
+    public Dictionary<string, string> WriteHeaders => new() { ["Cookie"] = Cookie, ["X-CSRF-TOKEN"] = CsrfToken, ["Content-Type"] = "application/json" };
+}
+
+/// <summary>The few API calls the benchmark makes itself: seeding, accounts, sign-in, follows.</summary>
+public sealed class CrumbsClient(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(20) };
+
+    public async Task<JsonElement> SeedAsync(int users, int follows, int posts, int likes)
+    {
+        using var response = await _http.PostAsync($"/admin/demo/seed?users={users}&follows={follows}&posts={posts}&likes={likes}", null);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task CreateAccountAsync(string handle, string password)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/accounts", new { handle, displayName = handle, password });
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<Session> SignInAsync(string handle, string password)
+    {
+        using var signIn = await _http.PostAsJsonAsync("/api/sessions", new { handle, password });
+        signIn.EnsureSuccessStatusCode();
+        var session = Cookies(signIn);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/antiforgery");
+        request.Headers.Add("Cookie", session);
+        using var antiforgery = await _http.SendAsync(request);
+        antiforgery.EnsureSuccessStatusCode();
+        var token = (await antiforgery.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return new Session(handle, $"{session}; {Cookies(antiforgery)}", token);
+    }
+
+    public async Task FollowAsync(Session who, string handle)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{handle}/follow");
+        foreach (var (name, value) in who.WriteHeaders.Where(h => h.Key != "Content-Type"))
+        {
+            request.Headers.Add(name, value);
+        }
+
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Posts at a fixed rate whatever the latency (open loop: the n-th post starts at n / rate seconds), round-robin
+    /// over the authors. wrk can only pace after each response, which lets the rate sag as latency grows.
+    /// </summary>
+    public async Task<(int Sent, int Failed, double Seconds)> PostAtRateAsync(IReadOnlyList<Session> authors, double perSecond, TimeSpan duration, string body)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var posts = new List<Task<bool>>();
+        for (var n = 0; clock.Elapsed < duration; n++)
+        {
+            var due = TimeSpan.FromSeconds(n / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            posts.Add(PostAsync(authors[n % authors.Count], body));
+        }
+
+        var sent = clock.Elapsed.TotalSeconds;
+        var ok = await Task.WhenAll(posts);
+        return (ok.Length, ok.Count(x => !x), sent);
+    }
+
+    private async Task<bool> PostAsync(Session who, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/posts") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Cookie", who.Cookie);
+        request.Headers.Add("X-CSRF-TOKEN", who.CsrfToken);
+        try
+        {
+            using var response = await _http.SendAsync(request);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> OkAsync(string path, Session? who = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (who is not null)
+        {
+            request.Headers.Add("Cookie", who.Cookie);
+        }
+
+        using var response = await _http.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+
+    private static string Cookies(HttpResponseMessage response) => string.Join("; ",
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Select(v => v.Split(';')[0]) : []);
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,64 @@
+using Npgsql;
+
+namespace Crumbs.Benchmarks;
+
+public sealed record DemoUser(long Id, string Handle, int Followers, int Following);
+
+/// <summary>The seeded data as the scenarios need it, read straight from Postgres.</summary>
+public sealed class DataSet(NpgsqlDataSource db)
+{
+    public IReadOnlyList<DemoUser> Users { get; private set; } = [];
+
+    public long MinPostId { get; private set; }
+
+    public long MaxPostId { get; private set; }
+
+    public async Task LoadAsync(string handlePrefix)
+    {
+        Users = await ListAsync("select id, handle, follower_count, following_count from users where handle like @p || '%' order by id",
+            r => new DemoUser(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3)), ("p", handlePrefix));
+        (MinPostId, MaxPostId) = (await ListAsync("select min(id), max(id) from posts", r => (r.GetInt64(0), r.GetInt64(1))))[0];
+    }
+
+    /// <summary>A repeatable random pick (by a hash of the handle) of users meeting a condition.</summary>
+    public IReadOnlyList<DemoUser> Pick(int count, Func<DemoUser, bool> where, int salt = 0) => Users.Where(where)
+        .OrderBy(u => HashCode.Combine(u.Handle.GetHashCode(StringComparison.Ordinal), salt) is var h ? (uint)h : 0u)
+        .Take(count).ToList();
+
+    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
+        (await ListAsync(sql, r => r.IsDBNull(0) ? 0 : Convert.ToInt64(r.GetValue(0)), parameters))[0];
+
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Waits until the workers have sent every outbox row and a user's timeline stops growing (backfills, fan-out).</summary>
+    public async Task SettleAsync(TimeSpan within, params long[] timelineUsers)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long last = -1;
+        var stable = 0;
+        while (clock.Elapsed < within && stable < 3)
+        {
+            var pending = await ScalarAsync("select count(*) from outbox where sent_at is null");
+            var entries = await ScalarAsync("select count(*) from timeline_entries where user_id = any(@u)", ("u", timelineUsers));
+            stable = pending == 0 && entries == last ? stable + 1 : 0;
+            last = entries;
+            await Task.Delay(1000);
+        }
+    }
+}

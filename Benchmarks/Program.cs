@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Crumbs.Benchmarks;
+using Npgsql;
+
+// ./crumbs bench [--quick] [--seconds N] [--warmup N] [--users N --follows N --posts N] [--docs]
+// Starts Crumbs with real servers, seeds a data set, runs every scenario with wrk and reports each against the
+// plaintext baseline of the same run. See docs/benchmarks.md for what each scenario measures.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var options = Options.Parse(args);
+var repo = Options.RepositoryRoot();
+var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+var results = Path.Combine(repo, "results", runId);
+Directory.CreateDirectory(results);
+var clock = Stopwatch.StartNew();
+void Say(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
+
+Say($"Building (Release) and starting Crumbs with local servers; log in {Path.GetRelativePath(repo, results)}/apphost.log");
+await Options.RunAsync("dotnet", ["build", Path.Combine(repo, "AppHost"), "-c", "Release", "-nologo", "-v", "q"]);
+await using var app = await AppUnderTest.StartAsync(repo, runId, Path.Combine(results, "apphost.log"), 3, TimeSpan.FromMinutes(3));
+var direct = app.WebReplicas()[0];
+Say($"Crumbs is up: proxy {app.Proxy}, one replica directly at {direct}");
+
+Say($"Seeding {options.Users:N0} users, {options.Follows:N0} follows, {options.Posts:N0} posts ...");
+using var api = new CrumbsClient(direct);
+var seeded = await api.SeedAsync(options.Users, options.Follows, options.Posts, options.Posts);
+var prefix = seeded.GetProperty("handlePrefix").GetString()!;
+Say($"Seeded in {seeded.GetProperty("seconds").GetDouble():0} s: {seeded.GetProperty("timelineEntries").GetInt64():N0} timeline entries");
+
+await using var db = NpgsqlDataSource.Create(app.Setting("ConnectionStrings__db"));
+var data = new DataSet(db);
+await data.LoadAsync(prefix);
+const int celebrity = 1000; // Crumbs:Timeline:CelebrityThreshold: above it, authors are merged on read, not fanned out
+const string password = "demo password";
+
+// Sign in a few users only: sign-in is limited per handle and per address.
+var readers = await SignInAsync(data.Pick(8, u => u.Followers <= celebrity && u.Following > 5));
+var authorUsers = data.Users.Where(u => !readers.Any(r => r.Handle == u.Handle)).OrderBy(u => Math.Abs(u.Followers - 100)).Take(10).ToList();
+var authors = await SignInAsync(authorUsers);
+var (few, many) = (Math.Min(10, data.Users.Count / 4), Math.Min(1000, data.Users.Count / 2));
+Say($"Two new accounts follow {few} and {many} demo users through the API ...");
+var followsFew = await NewFollowerAsync($"b{runId[9..]}f", data.Pick(few, _ => true, salt: 1));
+var followsMany = await NewFollowerAsync($"b{runId[9..]}m", data.Pick(many, _ => true, salt: 2));
+var fewId = await data.ScalarAsync("select id from users where handle = @h", ("h", followsFew.Handle));
+var manyId = await data.ScalarAsync("select id from users where handle = @h", ("h", followsMany.Handle));
+await data.SettleAsync(TimeSpan.FromMinutes(2), fewId, manyId);
+
+var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
+var postIds = Enumerable.Range(0, 500).Select(i => data.MinPostId + (long)((data.MaxPostId - data.MinPostId) * ((i * 0.618034) % 1))).ToList();
+var wrk = new Wrk(results, () => new()
+{
+    ["web"] = app.Pids("web"), ["worker"] = app.Pids("worker"), ["postgres"] = app.ServerPids("postgres"),
+    ["redis"] = app.ServerPids("redis"), ["rabbitmq"] = app.ServerPids("rabbitmq"),
+});
+WrkRequest[] home = [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders))];
+WrkRequest[] Bench(string way) => [.. timelineUsers.Select(u => new WrkRequest("GET", $"/bench/timeline/{way}?user={u.Id}"))];
+const string postBody = """{"text":"Benchmark post: one more crumb on the timeline."}""";
+
+Say($"Warming up for {options.Warmup} s ...");
+await Retry("warm-up", () => wrk.RunAsync(direct, [.. home, .. Bench("cached-objects"), .. Bench("cached-result"), new("GET", "/bench/plaintext")], options.Warmup));
+
+var report = new Report
+{
+    RunId = runId,
+    Size = options.Quick ? "--quick" : "default size",
+    DataSet = new()
+    {
+        ["users"] = options.Users, ["follows"] = options.Follows, ["posts"] = options.Posts, ["likes"] = options.Posts,
+        ["timelineEntries"] = seeded.GetProperty("timelineEntries").GetInt64(), ["seedSeconds"] = Math.Round(seeded.GetProperty("seconds").GetDouble()),
+        ["secondsPerScenario"] = options.Seconds, ["wrk"] = "-t2 -c32",
+    },
+    Machine = Options.Machine(),
+};
+var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<WrkResult>> Run)>
+{
+    ("baseline", "baseline: GET /bench/plaintext", "direct", u => wrk.RunAsync(u, [new("GET", "/bench/plaintext")], options.Seconds)),
+    ("baseline", "baseline: GET /bench/plaintext", "proxy", u => wrk.RunAsync(u, [new("GET", "/bench/plaintext")], options.Seconds)),
+    ("home-warm", "home timeline, warm", "direct", u => wrk.RunAsync(u, home, options.Seconds)),
+    ("home-warm", "home timeline, warm", "proxy", u => wrk.RunAsync(u, home, options.Seconds)),
+    ("home-cold", "home timeline, cold (each page read once)", "direct", u => wrk.RunSequenceAsync(u,
+        $"\"/bench/timeline/table?user=\" .. ({data.Users[0].Id} + i % {data.Users.Count}) .. \"&before=\" .. ({data.MaxPostId + 1} - math.floor(i / {data.Users.Count}) * {Math.Max(1, (data.MaxPostId - data.MinPostId) / 16)})",
+        options.Seconds)),
+    ("profile", "profile: GET /api/users/{handle}", "direct", u => wrk.RunAsync(u, [.. timelineUsers.Select(x => new WrkRequest("GET", $"/api/users/{x.Handle}"))], options.Seconds)),
+    ("post-api", "post: GET /api/posts/{id}", "direct", u => wrk.RunAsync(u, [.. postIds.Select(id => new WrkRequest("GET", $"/api/posts/{id}"))], options.Seconds)),
+    ("post-page", "post page: GET /posts/{id} (HTML)", "direct", u => wrk.RunAsync(u, [.. postIds.Select(id => new WrkRequest("GET", $"/posts/{id}"))], options.Seconds)),
+    ("follow-few", $"home timeline, following {few}", "direct", u => wrk.RunAsync(u, [new("GET", "/api/timeline", followsFew.ReadHeaders)], options.Seconds)),
+    ("follow-many", $"home timeline, following {many}", "direct", u => wrk.RunAsync(u, [new("GET", "/api/timeline", followsMany.ReadHeaders)], options.Seconds)),
+    ("timeline-join", "timeline 1: JOIN follows × posts", "direct", u => wrk.RunAsync(u, Bench("join"), options.Seconds)),
+    ("timeline-table", "timeline 2: denormalized table", "direct", u => wrk.RunAsync(u, Bench("table"), options.Seconds)),
+    ("timeline-cached-result", "timeline 3: cached query result", "direct", u => wrk.RunAsync(u, Bench("cached-result"), options.Seconds)),
+    ("timeline-cached-objects", "timeline 4: cached objects (ids + MGET)", "direct", u => wrk.RunAsync(u, Bench("cached-objects"), options.Seconds)),
+    ("write", "write: POST /api/posts (4 connections)", "direct", u => wrk.RunAsync(u, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds, connections: 4)),
+    ("mixed", "mixed: 90% home timeline, 10% POST", "direct", u => wrk.RunAsync(u,
+        [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders, Weight: 9)), .. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds)),
+};
+for (var i = 0; i < scenarios.Count; i++)
+{
+    var (key, title, via, run) = scenarios[i];
+    var target = via == "proxy" ? app.Proxy : direct;
+    // The baseline again right before each scenario: on a shared machine the load of others drifts within minutes.
+    var baseline = key == "baseline" ? null : await Retry("baseline", () => wrk.RunAsync(target, [new("GET", "/bench/plaintext")], options.BaselineSeconds));
+    var result = await Retry(title, () => run(target));
+    report.Scenarios.Add(new ScenarioResult(key, title, via, result, baseline ?? result));
+    Say($"[{i + 1}/{scenarios.Count + 2}] {title} ({via}): {result.Rps:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors");
+    if (key is "write" or "mixed")
+    {
+        await data.SettleAsync(TimeSpan.FromMinutes(1), fewId); // let the fan-out of those posts finish first
+    }
+}
+
+var fanOutSeconds = Math.Max(options.Seconds, 10);
+Say($"[{scenarios.Count + 1}/{scenarios.Count + 2}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
+using var poster = new CrumbsClient(app.Proxy);
+var paced = poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody);
+report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30));
+Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.FailedPosts} failed): p50 {report.FanOut.P50Ms:0} ms, p99 {report.FanOut.P99Ms:0} ms, max {report.FanOut.MaxMs:0} ms");
+foreach (var group in new[] { "web", "worker" })
+{
+    report.PeakMemoryMiB[group] = Math.Round(app.Pids(group).Select(Procs.PeakMiB).DefaultIfEmpty(0).Max());
+}
+
+Say($"[{scenarios.Count + 2}/{scenarios.Count + 2}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
+report.Pgbench = await Pgbench.RunAsync(app.Setting("ConnectionStrings__db"), results, options.Seconds, clients: 8);
+
+Goals.Judge(report);
+File.WriteAllText(Path.Combine(results, "results.json"), report.Json());
+File.WriteAllText(Path.Combine(results, "chart.svg"), report.Svg());
+File.WriteAllText(Path.Combine(results, "results.md"), report.Markdown("benchmarks/latest.svg"));
+Console.WriteLine();
+Console.WriteLine(report.Table());
+if (options.Docs)
+{
+    Options.UpdateDocs(repo, report, Path.Combine(results, "chart.svg"));
+    Say("docs/benchmarks.md and docs/benchmarks/latest.svg updated");
+}
+
+Say($"Results in {Path.GetRelativePath(repo, results)}/ (results.json, chart.svg, results.md); stopping Crumbs ...");
+return 0;
+
+// wrk gives up when its first connection fails: say why, wait a moment and try once more.
+async Task<WrkResult> Retry(string what, Func<Task<WrkResult>> run)
+{
+    try
+    {
+        return await run();
+    }
+    catch (InvalidOperationException e)
+    {
+        Say($"{what}: {e.Message} (web replicas now: {string.Join(", ", app.WebReplicas())}); once more in 5 s");
+        await Task.Delay(5000);
+        return await run();
+    }
+}
+
+async Task<List<Session>> SignInAsync(IReadOnlyList<DemoUser> users) =>
+    [.. await Task.WhenAll(users.Select(u => api.SignInAsync(u.Handle, password)))];
+
+async Task<Session> NewFollowerAsync(string handle, IReadOnlyList<DemoUser> followees)
+{
+    await api.CreateAccountAsync(handle, password);
+    var session = await api.SignInAsync(handle, password);
+    await Parallel.ForEachAsync(followees, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (f, _) => await api.FollowAsync(session, f.Handle));
+    return session;
+}

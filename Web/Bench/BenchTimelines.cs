@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Crumbs.Domain.Posts;
+using Crumbs.Web.Posts;
+using Crumbs.Web.Timelines;
+using Dapper;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Crumbs.Web.Bench;
+
+/// <summary>
+/// The four ways of reading the same home timeline page, so the benchmark shows what each lesson buys.
+/// Benchmark-only: mapped when Crumbs:Bench:Enabled is true; the app itself never calls these.
+/// </summary>
+public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, PostStore posts, IConnectionMultiplexer redis)
+{
+    private const int Limit = Cursor.DefaultLimit;
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
+
+    /// <summary>1. Before lesson 2: the page computed on every read by joining follows to posts and sorting.</summary>
+    public async Task<byte[]> JoinAsync(long user, long before, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var page = await connection.QueryAsync<Post>(new CommandDefinition(
+            """
+            select p.id, p.author_id as AuthorId, p.author_handle as AuthorHandle, p.author_display_name as AuthorDisplayName,
+                   p.author_avatar_url as AuthorAvatarUrl, p.text, p.like_count as LikeCount, p.created_at as CreatedAt
+            from follows f join posts p on p.author_id = f.followee_id
+            where f.follower_id = @user and p.id < @before
+            order by p.id desc limit @limit
+            """, new { user, before, limit = Limit }, cancellationToken: ct));
+        return Serialize(page.AsList());
+    }
+
+    /// <summary>2. Lesson 2: the denormalized timeline table, exactly as GET /api/timeline reads it (no JOIN).</summary>
+    public async Task<byte[]> TableAsync(long user, long before, CancellationToken ct) =>
+        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(await timeline.HomeAsync(user, before, Limit, ct)), JsonSerializerOptions.Web);
+
+    /// <summary>3. Lesson 3, the weaker way: the whole result cached under one key per (user, cursor); any change stales it.</summary>
+    public async Task<byte[]> CachedResultAsync(long user, long before, CancellationToken ct)
+    {
+        var key = $"bench:timeline:{user}:{before}";
+        var cache = redis.GetDatabase();
+        if (await cache.StringGetAsync(key) is { HasValue: true } hit)
+        {
+            return (byte[])hit!;
+        }
+
+        var page = await TableAsync(user, before, ct);
+        await cache.StringSetAsync(key, page, Ttl);
+        return page;
+    }
+
+    /// <summary>
+    /// 4. Lesson 3, the better way: the id list from the timeline table, then every post as its own object
+    /// (post:{id}) in one MGET; a post changes in one key. (Celebrities' posts merged on read are left out here.)
+    /// </summary>
+    public async Task<byte[]> CachedObjectsAsync(long user, long before, CancellationToken ct)
+    {
+        long[] ids;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            ids = (await connection.QueryAsync<long>(new CommandDefinition(
+                "select post_id from timeline_entries where user_id = @user and post_id < @before order by post_id desc limit @limit",
+                new { user, before, limit = Limit }, cancellationToken: ct))).ToArray();
+        }
+
+        var cache = redis.GetDatabase();
+        var values = await cache.StringGetAsync(ids.Select(id => (RedisKey)$"post:{id}").ToArray());
+        var found = new Dictionary<long, Post>();
+        var missing = new List<long>();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (values[i].HasValue)
+            {
+                found[ids[i]] = JsonSerializer.Deserialize<Post>((byte[])values[i]!, JsonSerializerOptions.Web)!;
+            }
+            else
+            {
+                missing.Add(ids[i]);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var loaded = await posts.FindManyAsync(missing, ct);
+            var batch = cache.CreateBatch();
+            var writes = loaded.Select(p => batch.StringSetAsync($"post:{p.Id}", JsonSerializer.SerializeToUtf8Bytes(p, JsonSerializerOptions.Web), Ttl)).ToList();
+            batch.Execute();
+            await Task.WhenAll(writes);
+            foreach (var post in loaded)
+            {
+                found[post.Id] = post;
+            }
+        }
+
+        return Serialize(ids.Where(found.ContainsKey).Select(id => found[id]).ToList());
+    }
+
+    private static byte[] Serialize(IReadOnlyList<Post> page) =>
+        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(Cursor.PageOf(page, Limit, p => p.Id)), JsonSerializerOptions.Web);
+}
