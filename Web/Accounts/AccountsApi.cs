@@ -44,8 +44,12 @@ public static class AccountsApi
     private static async Task<Results<Ok<Profile>, NotFound>> GetUserAsync(string handle, CachedUsers users, CancellationToken ct) =>
         await users.FindByHandleAsync(handle, ct) is { } user ? TypedResults.Ok(Profile.Of(user)) : TypedResults.NotFound();
 
+    /// <summary>
+    /// The owner's own view reads Postgres, not the cache: whoever just changed their profile (or saw their picture
+    /// job end) sees the change at once. Everyone else's view of a profile is the cached object.
+    /// </summary>
     private static async Task<Results<Ok<Profile>, UnauthorizedHttpResult>> GetMeAsync(
-        HttpContext http, CachedUsers users, JobStore jobs, CancellationToken ct) =>
+        HttpContext http, UserStore users, JobStore jobs, CancellationToken ct) =>
         await users.FindAsync(http.User.Id(), ct) is { } user
             ? TypedResults.Ok(Profile.Of(user, await jobs.HasActiveAsync(user.Id, JobKinds.Avatar, ct)))
             : TypedResults.Unauthorized();
