@@ -9,6 +9,10 @@ public static partial class AccountRules
     public const int MaxBio = 160;
     public const int MinPassword = 10;
     public const int MaxPassword = 200;
+    /// <summary>Different characters a password needs at least: "abababababab" has two.</summary>
+    public const int MinDistinct = 4;
+    /// <summary>Characters a password needs beside the handle: "alice_smith1" is alice_smith's handle and one more.</summary>
+    public const int MinBesideHandle = 6;
 
     public static string NormalizeHandle(string? handle) => (handle ?? "").Trim().ToLowerInvariant();
 
@@ -20,7 +24,7 @@ public static partial class AccountRules
             errors["handle"] = ["A handle is 3 to 20 characters: letters a–z, digits and _."];
         }
 
-        if (CheckPassword(password) is { } problem)
+        if (CheckPassword(password, handle) is { } problem)
         {
             errors["password"] = [problem];
         }
@@ -45,10 +49,55 @@ public static partial class AccountRules
         return errors;
     }
 
-    public static string? CheckPassword(string? password) =>
-        password is null || password.Length < MinPassword || password.Length > MaxPassword
-            ? $"A password is {MinPassword} to {MaxPassword} characters."
-            : null;
+    /// <summary>
+    /// Why a new password is refused, or null: its length, one of the 30,000 most common passwords, too few different
+    /// characters or a plain run ("aaaaaaaaaa", "abcdefghij"), or the handle with little else around it.
+    /// </summary>
+    public static string? CheckPassword(string? password, string handle)
+    {
+        if (password is null || password.Length < MinPassword || password.Length > MaxPassword)
+        {
+            return $"A password is {MinPassword} to {MaxPassword} characters.";
+        }
+
+        if (CommonPasswords.Contains(password))
+        {
+            return "That password is one of the most common passwords; choose one that is harder to guess.";
+        }
+
+        if (password.Distinct().Count() < MinDistinct || IsRun(password))
+        {
+            return "That password is too easy to guess: use more different characters.";
+        }
+
+        // What is left once every copy of the handle is taken out must be a password of some length on its own.
+        if (handle.Length > 0 && password.Replace(handle, "", StringComparison.OrdinalIgnoreCase).Trim().Length < MinBesideHandle)
+        {
+            return "A password must not be your handle, nor your handle with a few characters added.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Every character one above (or one below) the one before it: "abcdefghij", "9876543210".</summary>
+    private static bool IsRun(string password)
+    {
+        var step = password[1] - password[0];
+        if (Math.Abs(step) != 1)
+        {
+            return false;
+        }
+
+        for (var i = 2; i < password.Length; i++)
+        {
+            if (password[i] - password[i - 1] != step)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     [GeneratedRegex("^[a-z0-9_]{3,20}$")]
     private static partial Regex HandlePattern();

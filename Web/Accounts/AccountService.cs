@@ -64,7 +64,7 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
             return "The current password is wrong.";
         }
 
-        if (AccountRules.CheckPassword(next) is { } problem)
+        if (AccountRules.CheckPassword(next, http.User.Identity?.Name ?? "") is { } problem)
         {
             return problem;
         }
