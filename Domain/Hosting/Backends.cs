@@ -29,6 +29,8 @@ public static class Backends
         builder.AddObjectCache();
         builder.Services.AddHostedService<SchemaUpgrade>();
         builder.Services.Configure<RetryPolicy>(builder.Configuration.GetSection(RetryPolicy.Section));
+        builder.Services.AddOptions<ImageLimits>().BindConfiguration(ImageLimits.Section)
+            .Validate(limits => limits.MaxPixels > 0, $"{ImageLimits.Section}:MaxPixels must be above 0.").ValidateOnStart();
         builder.Services.AddSingleton<MessagePublisher>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserStore>();

@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace Crumbs.Domain.Media;
 
-/// <summary>What an uploaded picture really is, found by decoding it whole, never from its name or declared type.</summary>
+/// <summary>What an uploaded picture really is, found from its own bytes, never from its name or declared type.</summary>
 public sealed record ImageInfo(string ContentType, int Width, int Height);
 
 public static class ImageCheck
@@ -19,68 +19,89 @@ public static class ImageCheck
     };
 
     /// <summary>
-    /// The cheap check a web request can afford: the header names a JPEG, PNG or WebP of an acceptable size. The
-    /// pixels are decoded later, by the worker (<see cref="Inspect"/>).
+    /// The cheap check a web request can afford: the header names a JPEG, PNG or WebP of an acceptable size, in bytes
+    /// and in pixels. The pixels are decoded later, by the worker (<see cref="Decode"/>).
     /// </summary>
-    public static (ImageInfo? Image, string? Problem) Sniff(ReadOnlySpan<byte> bytes)
+    public static (ImageInfo? Image, string? Problem) Sniff(ReadOnlySpan<byte> bytes, ImageLimits limits)
     {
-        var (image, _, problem) = Check(bytes, decode: false);
-        return (image, problem);
-    }
-
-    /// <summary>The image's type and size after decoding it whole, or null with a reason a person can read.</summary>
-    public static (ImageInfo? Image, string? Problem) Inspect(ReadOnlySpan<byte> bytes)
-    {
-        var (image, bitmap, problem) = Check(bytes, decode: true);
-        bitmap?.Dispose();
-        return (image, problem);
-    }
-
-    /// <summary>The decoded pixels (the caller disposes them), or null with a reason a person can read.</summary>
-    public static (SKBitmap? Bitmap, string? Problem) Decode(ReadOnlySpan<byte> bytes)
-    {
-        var (_, bitmap, problem) = Check(bytes, decode: true);
-        return (bitmap, problem);
-    }
-
-    private static (ImageInfo? Image, SKBitmap? Bitmap, string? Problem) Check(ReadOnlySpan<byte> bytes, bool decode)
-    {
-        if (bytes.Length == 0)
+        if (CheckLength(bytes) is { } problem)
         {
-            return (null, null, "The file is empty.");
-        }
-
-        if (bytes.Length > MaxBytes)
-        {
-            return (null, null, TooLarge);
+            return (null, problem);
         }
 
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
-        if (codec is null || !Allowed.TryGetValue(codec.EncodedFormat, out var contentType))
+        return CheckHeader(codec, limits);
+    }
+
+    /// <summary>
+    /// The decoded pixels (the caller disposes them), or null with a reason a person can read. The header is checked
+    /// first, as in <see cref="Sniff"/>. Where the codec can (JPEG, WebP) it decodes at a reduced scale whose short
+    /// side is still at least <paramref name="shortSide"/>: a 192 px picture needs no 40-megapixel bitmap. A PNG is
+    /// decoded whole, within the pixel budget.
+    /// </summary>
+    public static (SKBitmap? Bitmap, string? Problem) Decode(ReadOnlySpan<byte> bytes, ImageLimits limits, int shortSide)
+    {
+        if (CheckLength(bytes) is { } tooLong)
         {
-            return (null, null, "The file is not a JPEG, PNG or WebP picture.");
+            return (null, tooLong);
         }
 
-        var info = codec.Info;
-        if (info.Width > MaxSide || info.Height > MaxSide)
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        var (image, problem) = CheckHeader(codec, limits);
+        if (image is null)
         {
-            return (null, null, $"The picture is larger than {MaxSide}×{MaxSide} pixels.");
+            return (null, problem);
         }
 
-        if (!decode)
+        var scale = Math.Min(1f, (float)shortSide / Math.Min(image.Width, image.Height));
+        var bitmap = DecodeAt(codec!, codec!.GetScaledDimensions(scale), out var result);
+        if (result == SKCodecResult.InvalidScale)
         {
-            return (new ImageInfo(contentType, info.Width, info.Height), null, null);
+            bitmap.Dispose();
+            bitmap = DecodeAt(codec, codec.Info.Size, out result);
         }
 
         // A truncated file or a header followed by junk "decodes" as a partly blank picture: require a whole decode.
-        var bitmap = new SKBitmap(info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Premul));
-        if (codec.GetPixels(bitmap.Info, bitmap.GetPixels()) != SKCodecResult.Success)
+        if (result != SKCodecResult.Success)
         {
             bitmap.Dispose();
-            return (null, null, "The picture is damaged or incomplete.");
+            return (null, "The picture is damaged or incomplete.");
         }
 
-        return (new ImageInfo(contentType, info.Width, info.Height), bitmap, null);
+        return (bitmap, null);
+    }
+
+    private static string? CheckLength(ReadOnlySpan<byte> bytes) =>
+        bytes.Length == 0 ? "The file is empty." : bytes.Length > MaxBytes ? TooLarge : null;
+
+    /// <summary>Type and size from the header alone: nothing is decoded yet.</summary>
+    private static (ImageInfo? Image, string? Problem) CheckHeader(SKCodec? codec, ImageLimits limits)
+    {
+        if (codec is null || !Allowed.TryGetValue(codec.EncodedFormat, out var contentType))
+        {
+            return (null, "The file is not a JPEG, PNG or WebP picture.");
+        }
+
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width > MaxSide || height > MaxSide)
+        {
+            return (null, $"The picture is larger than {MaxSide}×{MaxSide} pixels.");
+        }
+
+        if ((long)width * height > limits.MaxPixels)
+        {
+            return (null, $"The picture is {width}×{height} pixels: more than the {limits.MaxPixels / 1e6:0.#} megapixels a picture may have.");
+        }
+
+        return (new ImageInfo(contentType, width, height), null);
+    }
+
+    private static SKBitmap DecodeAt(SKCodec codec, SKSizeI size, out SKCodecResult result)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        return bitmap;
     }
 }

@@ -6,7 +6,7 @@ namespace Crumbs.Domain.Media;
 public sealed record Thumbnail(ImageInfo Image, byte[] Bytes);
 
 /// <summary>
-/// Makes an avatar's pictures from an upload: decoded whole, center-cropped to a square, resized, and encoded
+/// Makes an avatar's pictures from an upload: decoded (at a reduced scale where the codec can), center-cropped to a square, resized, and encoded
 /// afresh as WebP, which leaves every piece of the original's metadata (camera, place, time) behind.
 /// </summary>
 public static class Thumbnails
@@ -16,9 +16,9 @@ public static class Thumbnails
     private const int Quality = 85;
 
     /// <summary>One thumbnail per size, or null with a reason a person can read.</summary>
-    public static (IReadOnlyList<Thumbnail>? Thumbnails, string? Problem) Make(byte[] upload, params int[] sizes)
+    public static (IReadOnlyList<Thumbnail>? Thumbnails, string? Problem) Make(byte[] upload, ImageLimits limits, params int[] sizes)
     {
-        var (decoded, problem) = ImageCheck.Decode(upload);
+        var (decoded, problem) = ImageCheck.Decode(upload, limits, sizes.Max());
         if (decoded is null)
         {
             return (null, problem);

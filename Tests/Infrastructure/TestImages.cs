@@ -39,6 +39,35 @@ public static class TestImages
         return png.ToArray();
     }
 
+    /// <summary>
+    /// A grey picture of any size that compresses to almost nothing: 8000×8000 is 62 KB, 64 megapixels once decoded.
+    /// A decompression bomb, made row by row so the test never holds the raw pixels.
+    /// </summary>
+    public static byte[] BlankPng(int width, int height)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var row = new byte[width + 1]; // filter byte 0, then grey 0
+            for (var y = 0; y < height; y++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bits per channel
+        header[9] = 0; // greyscale
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        Chunk(png, "IHDR", header);
+        Chunk(png, "IDAT", compressed.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
     private static void Chunk(Stream png, string type, byte[] data)
     {
         Span<byte> number = stackalloc byte[4];

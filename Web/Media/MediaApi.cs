@@ -3,6 +3,7 @@ using Crumbs.Domain.Media;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Crumbs.Web.Media;
@@ -32,11 +33,11 @@ public static class MediaApi
     }
 
     /// <summary>
-    /// Only the cheap checks happen here (type, size, a header that names a picture); decoding, cropping and resizing
+    /// Only the cheap checks happen here (type, bytes, a header that names a picture within the pixel budget); decoding, cropping and resizing
     /// are the worker's, after the 202.
     /// </summary>
     private static async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> UploadAvatarAsync(
-        HttpContext http, Avatars avatars, CancellationToken ct)
+        HttpContext http, Avatars avatars, IOptions<ImageLimits> limits, CancellationToken ct)
     {
         if (http.Request.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) != true)
         {
@@ -51,7 +52,7 @@ public static class MediaApi
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var (image, problem) = ImageCheck.Sniff(bytes);
+        var (image, problem) = ImageCheck.Sniff(bytes, limits.Value);
         if (image is null)
         {
             return TypedResults.Problem(title: "That picture can't be used", detail: problem, statusCode: StatusCodes.Status400BadRequest);

@@ -6,11 +6,13 @@ using Crumbs.Web.Media;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Crumbs.Web.Pages;
 
 [Authorize]
-public sealed class SettingsModel(UserStore users, Avatars avatars, JobStore jobs, AccountService accounts) : PageModel
+public sealed class SettingsModel(UserStore users, Avatars avatars, JobStore jobs, AccountService accounts, IOptions<ImageLimits> limits)
+    : PageModel
 {
     public string? DisplayName { get; private set; }
     public string? Bio { get; private set; }
@@ -36,7 +38,7 @@ public sealed class SettingsModel(UserStore users, Avatars avatars, JobStore job
     public async Task<IActionResult> OnPostAvatarAsync(IFormFile? avatar, CancellationToken ct)
     {
         var bytes = avatar is null ? [] : await Upload.ReadAsync(avatar.OpenReadStream(), avatar.Length, ImageCheck.MaxBytes, ct);
-        var (image, problem) = bytes is null ? (null, ImageCheck.TooLarge) : ImageCheck.Sniff(bytes);
+        var (image, problem) = bytes is null ? (null, ImageCheck.TooLarge) : ImageCheck.Sniff(bytes, limits.Value);
         if (image is null)
         {
             return await ShowAsync(ct, new() { ["avatar"] = [problem!] });

@@ -13,8 +13,10 @@ namespace Crumbs.Worker.Media;
 /// <summary>
 /// Turns an uploaded picture into the profile's two pictures. The decode, crop and resize happen here, off the
 /// request path; a picture that does not decode ends its job as failed with the reason, and the old picture stays.
+/// The web has checked the pixel budget already; the check is made again here, before decoding, in case it was not.
 /// </summary>
-public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars avatars, CacheInvalidation cache, IOptions<RetryPolicy> retries)
+public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars avatars, CacheInvalidation cache,
+    IOptions<RetryPolicy> retries, IOptions<ImageLimits> limits)
     : IMessageHandler<AvatarUploaded>
 {
     public static string Queue => Queues.AvatarUploaded;
@@ -28,7 +30,7 @@ public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars av
                 return JobStates.Failed;
             }
 
-            var (thumbnails, problem) = Thumbnails.Make(upload, Thumbnails.Small, Thumbnails.Large);
+            var (thumbnails, problem) = Thumbnails.Make(upload, limits.Value, Thumbnails.Small, Thumbnails.Large);
             if (thumbnails is null)
             {
                 await avatars.RejectAsync(message.JobId, problem!, cancellationToken);
