@@ -13,7 +13,6 @@ using Crumbs.Web.Timelines;
 using Crumbs.Web.Probes;
 using Crumbs.Web.Security;
 using Crumbs.Web.Sessions;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -38,6 +37,5 @@ app.MapBakedApi();
 app.MapProbesApi();
 app.MapBenchApi();
 app.MapRazorPages();
-app.MapOpenApi();                // /openapi/v1.json
-app.MapScalarApiReference();     // /scalar: the interactive API reference
+app.MapApiReference();           // /openapi/v1.json and /scalar, in Development or when Crumbs:ApiReference:Enabled
 app.Run();

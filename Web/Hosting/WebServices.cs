@@ -29,7 +29,7 @@ public static class WebServices
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<Timelines.Timeline>();
         builder.Services.AddRazorPages();
-        builder.Services.AddOpenApi();
+        builder.AddApiReference();
         return builder;
     }
 
@@ -45,6 +45,7 @@ public static class WebServices
             });
             return next(context);
         });
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A malformed body or an oversized upload is the client's mistake, whatever the environment.
