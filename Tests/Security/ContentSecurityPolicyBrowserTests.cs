@@ -32,8 +32,9 @@ public sealed class ContentSecurityPolicyBrowserTests(CrumbsApp crumbs)
                 await Assertions.Expect(page.Locator("main h1").First).ToBeVisibleAsync();
             }
 
-            await page.GotoAsync("/scalar");
-            await Assertions.Expect(page.GetByText("/api/accounts").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
+            await page.GotoAsync("/scalar/");
+            await Assertions.Expect(page.Locator("h1", new() { HasText = "Crumbs.Web" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.GetByText("Accounts").First).ToBeAttachedAsync();   // the document was fetched and read
             Assert.Empty(violations);
 
             // The check itself works: a framed page is refused, and says so.

@@ -59,7 +59,7 @@ public sealed partial class SecurityHeadersTests(CrumbsApp crumbs)
         Assert.Equal(HttpStatusCode.OK, document.StatusCode);
         AssertHeaders(document, "/openapi/v1.json");
 
-        using var scalar = await anonymous.SendAsync(HttpMethod.Get, "/scalar");
+        using var scalar = await anonymous.SendAsync(HttpMethod.Get, "/scalar/");
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
         var policy = Directives(scalar);
         var nonce = Assert.Single(ScriptSources(policy["script-src"]), s => s.StartsWith("'nonce-", StringComparison.Ordinal))[7..^1];
@@ -70,7 +70,7 @@ public sealed partial class SecurityHeadersTests(CrumbsApp crumbs)
         Assert.All(ScriptTag().Matches(html), tag => Assert.Contains($"nonce=\"{nonce}\"", tag.Value, StringComparison.Ordinal));
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
 
-        using var again = await anonymous.SendAsync(HttpMethod.Get, "/scalar");
+        using var again = await anonymous.SendAsync(HttpMethod.Get, "/scalar/");
         Assert.DoesNotContain(nonce, Directives(again)["script-src"], StringComparison.Ordinal);   // a fresh one each time
     }
 
