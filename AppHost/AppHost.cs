@@ -18,7 +18,9 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
     .WithDemoSeed()
-    .WithSettings("Crumbs:Bench");                    // ./crumbs bench turns on its endpoints (Web/Bench)
+    .WithSettings("Crumbs:Bench")                     // ./crumbs bench turns on its endpoints (Web/Bench)
+    .WithSettings("Crumbs:Media")                     // the pixel budget of a picture
+    .WithSettings("Crumbs:ApiReference");             // /openapi and /scalar outside Development
 
 builder.AddProject<Projects.Worker>("worker")         // queue consumers, the outbox relay and the bakers
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
@@ -28,6 +30,7 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithSettings("Crumbs:Messaging")
     .WithSettings("Crumbs:Baking")
     .WithSettings("Crumbs:Bench")
+    .WithSettings("Crumbs:Media")
     .WithDeadLetterReplay()
     .WithBakeNow();
 
