@@ -38,7 +38,7 @@ public static class ImageCheck
     /// The decoded pixels (the caller disposes them), or null with a reason a person can read. The header is checked
     /// first, as in <see cref="Sniff"/>. Where the codec can (JPEG, WebP) it decodes at a reduced scale whose short
     /// side is still at least <paramref name="shortSide"/>: a 192 px picture needs no 40-megapixel bitmap. A PNG is
-    /// decoded whole, within the pixel budget.
+    /// decoded whole, within the pixel budget (this Skia's PNG codec neither scales nor decodes by scanline).
     /// </summary>
     public static (SKBitmap? Bitmap, string? Problem) Decode(ReadOnlySpan<byte> bytes, ImageLimits limits, int shortSide)
     {

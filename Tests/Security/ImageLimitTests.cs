@@ -46,6 +46,17 @@ public sealed class ImageLimitTests
         }
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png)]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    public void A_truncated_picture_is_still_refused_when_decoded_at_a_reduced_scale(SKEncodedImageFormat format)
+    {
+        var whole = Encode(3200, 2400, format);
+        var (bitmap, problem) = ImageCheck.Decode(whole.AsSpan(0, whole.Length * 3 / 4), Defaults, Thumbnails.Large);
+        Assert.Null(bitmap);
+        Assert.Equal("The picture is damaged or incomplete.", problem);
+    }
+
     [Fact]
     public void Thumbnails_are_still_48_and_192_pixels()
     {
