@@ -25,15 +25,16 @@ public static class Thumbnails
         }
 
         using var original = decoded;
+        original.SetImmutable();   // so the image below shares its pixels instead of copying them
+        using var source = SKImage.FromBitmap(original);
         var side = Math.Min(original.Width, original.Height);
         var crop = SKRectI.Create((original.Width - side) / 2, (original.Height - side) / 2, side, side);
-        return (sizes.Select(size => Resize(original, crop, size)).ToList(), null);
+        return (sizes.Select(size => Resize(source, crop, size)).ToList(), null);
     }
 
-    private static Thumbnail Resize(SKBitmap original, SKRectI crop, int size)
+    private static Thumbnail Resize(SKImage source, SKRectI crop, int size)
     {
         using var surface = SKSurface.Create(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using var source = SKImage.FromBitmap(original);
         surface.Canvas.Clear(SKColors.White);
         surface.Canvas.DrawImage(source, SKRect.Create(crop.Left, crop.Top, crop.Width, crop.Height),
             SKRect.Create(0, 0, size, size), new SKSamplingOptions(SKCubicResampler.Mitchell));
