@@ -45,9 +45,21 @@ public sealed partial class SecurityHeadersTests(CrumbsApp crumbs)
         Assert.Equal("'self'", policy["base-uri"]);
         Assert.DoesNotContain("'unsafe-inline'", policy["style-src"], StringComparison.Ordinal);
 
-        // The pages hold nothing that policy would block: no inline script, no event attribute, no style attribute.
-        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.DoesNotMatch(InlineCode(), html);
+    }
+
+    [Fact]
+    public async Task The_pages_hold_nothing_the_policy_would_block()
+    {
+        using var alice = await UserSession.SignUpAsync(crumbs);
+        var post = await alice.PostAsync("A post to show at home and on the profile");
+        foreach (var path in new[] { "/", "/signin", "/signup", "/trending", "/suggestions", "/settings", "/exports",
+                     $"/users/{alice.Handle}", $"/users/{alice.Handle}/followers", $"/posts/{post.Id}", "/no/such/page" })
+        {
+            using var response = await alice.SendAsync(HttpMethod.Get, path);
+            var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.True(html.Contains("<html", StringComparison.OrdinalIgnoreCase), $"{path}: {(int)response.StatusCode} is not a page");
+            Assert.DoesNotMatch(InlineCode(), html);   // no inline script, no event attribute, no style attribute or element
+        }
     }
 
     /// <summary>The test app runs in Development, where the API reference is on; elsewhere it is off unless configured.</summary>
