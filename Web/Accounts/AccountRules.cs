@@ -67,7 +67,7 @@ public static partial class AccountRules
 
         if (password.Distinct().Count() < MinDistinct || IsRun(password))
         {
-            return "That password is too easy to guess: use more different characters.";
+            return "That password is too easy to guess: it repeats a few characters or runs in order (like abcdef). Choose another.";
         }
 
         // What is left once every copy of the handle is taken out must be a password of some length on its own.
