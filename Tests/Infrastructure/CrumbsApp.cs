@@ -17,6 +17,8 @@ public sealed class CrumbsApp : IAsyncLifetime
     public const int WorkerReplicas = 2;
     public const int CelebrityThreshold = 3;
     public const int MaxRetries = 5;
+    /// <summary>Wrong passwords for one handle, from all addresses together, before every address waits (default 100).</summary>
+    public const int SignInFailuresPerHandle = 30;
     /// <summary>How long the baking lease holds without renewal: the longest a dead baker keeps the others waiting.</summary>
     public static readonly TimeSpan BakingLeaseTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -72,7 +74,14 @@ public sealed class CrumbsApp : IAsyncLifetime
         }
 
         // Lets a test see every SQL statement a request runs (X-Capture-Sql); see Web/Hosting/SqlCapture.cs.
-        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true");
+        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true")
+            // The orchestrator's proxy in front of the replicas is the app's trusted proxy here, so a test can speak
+            // for many client addresses with X-Forwarded-For; a peer at 127.0.0.2 is not trusted.
+            .WithEnvironment("Crumbs__TrustedProxies__0", "127.0.0.1")
+            .WithEnvironment("Crumbs__TrustedProxies__1", "::1")
+            .WithEnvironment("Crumbs__SignIn__FailuresPerHandle", SignInFailuresPerHandle.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // Every test signs in from this machine: the per-address cap on attempts would otherwise be the suite's.
+            .WithEnvironment("Crumbs__SignIn__AttemptsPerAddress", "1000000");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);

@@ -1,21 +1,20 @@
-using System.Text.RegularExpressions;
+using Crumbs.Domain.Accounts;
 
 namespace Crumbs.Web.Accounts;
 
 /// <summary>What a valid handle, name, bio and password are. Errors are keyed by field, for problem details and forms.</summary>
-public static partial class AccountRules
+public static class AccountRules
 {
     public const int MaxDisplayName = 50;
     public const int MaxBio = 160;
     public const int MinPassword = 10;
     public const int MaxPassword = 200;
 
-    public static string NormalizeHandle(string? handle) => (handle ?? "").Trim().ToLowerInvariant();
-
-    public static Dictionary<string, string[]> CheckSignUp(string handle, string? displayName, string? password)
+    /// <param name="handle">The handle as <see cref="Handle.Normalize"/> gave it: null when it is not one.</param>
+    public static Dictionary<string, string[]> CheckSignUp(string? handle, string? displayName, string? password)
     {
         var errors = CheckProfile(displayName, bio: "");
-        if (!HandlePattern().IsMatch(handle))
+        if (handle is null)
         {
             errors["handle"] = ["A handle is 3 to 20 characters: letters a–z, digits and _."];
         }
@@ -49,7 +48,4 @@ public static partial class AccountRules
         password is null || password.Length < MinPassword || password.Length > MaxPassword
             ? $"A password is {MinPassword} to {MaxPassword} characters."
             : null;
-
-    [GeneratedRegex("^[a-z0-9_]{3,20}$")]
-    private static partial Regex HandlePattern();
 }

@@ -23,7 +23,9 @@ public static class WebServices
             form.MultipartBodyLengthLimit = MaxRequestBytes;
         });
         builder.Services.AddProblemDetails();
+        builder.AddTrustedProxies();
         builder.AddSessions();
+        builder.Services.AddOptions<SignInLimits>().BindConfiguration(SignInLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SignInLimiter>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
@@ -35,6 +37,7 @@ public static class WebServices
 
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies();
         // Every answer names the clone that gave it, so people and tests can watch the replicas share the load.
         app.Use((context, next) =>
         {
