@@ -18,6 +18,10 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
     .WithDemoSeed()
+    .WithSettings("Crumbs:Sessions")                  // the edge's limits: docs/security.md
+    .WithSettings("Crumbs:SignIn")
+    .WithSettings("Crumbs:Quotas")
+    .WithSettings("Crumbs:TrustedProxies")
     .WithSettings("Crumbs:Bench");                    // ./crumbs bench turns on its endpoints (Web/Bench)
 
 builder.AddProject<Projects.Worker>("worker")         // queue consumers, the outbox relay and the bakers

@@ -81,7 +81,13 @@ public sealed class CrumbsApp : IAsyncLifetime
             .WithEnvironment("Crumbs__TrustedProxies__1", "::1")
             .WithEnvironment("Crumbs__SignIn__FailuresPerHandle", SignInFailuresPerHandle.ToString(System.Globalization.CultureInfo.InvariantCulture))
             // Every test signs in from this machine: the per-address cap on attempts would otherwise be the suite's.
-            .WithEnvironment("Crumbs__SignIn__AttemptsPerAddress", "1000000");
+            .WithEnvironment("Crumbs__SignIn__AttemptsPerAddress", "1000000")
+            // Tests post, like, follow and sign up from one address far faster than a person; exports and pictures
+            // keep their real quotas (QuotaTests).
+            .WithEnvironment("Crumbs__Quotas__Posts__Limit", "1000000")
+            .WithEnvironment("Crumbs__Quotas__Likes__Limit", "1000000")
+            .WithEnvironment("Crumbs__Quotas__Follows__Limit", "1000000")
+            .WithEnvironment("Crumbs__Quotas__SignUps__Limit", "1000000");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);

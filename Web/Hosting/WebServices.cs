@@ -1,6 +1,7 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Quotas;
 using Crumbs.Web.Security;
 using Crumbs.Web.Sessions;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,6 +28,7 @@ public static class WebServices
         builder.AddSessions();
         builder.Services.AddOptions<SignInLimits>().BindConfiguration(SignInLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SignInLimiter>();
+        builder.AddQuotas();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<Timelines.Timeline>();

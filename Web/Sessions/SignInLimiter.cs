@@ -49,7 +49,9 @@ public sealed class SignInLimiter : IAsyncDisposable
         {
             if (!lease.IsAcquired)
             {
-                return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : _options.Window;
+                return lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds) && seconds > 0
+                    ? TimeSpan.FromSeconds(seconds)
+                    : _options.Window;
             }
         }
 
