@@ -45,6 +45,10 @@ public sealed class AppHostTests
             Assert.True(input.GetProperty("secret").GetBoolean());
             Assert.False(input.TryGetProperty("default", out _));
 
+            // Redis in its container runs with a memory limit and evicts what expires soonest.
+            var redisCommand = string.Join(' ', resources.GetProperty("cache").GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+            Assert.Contains("--maxmemory 256mb --maxmemory-policy volatile-ttl", redisCommand, StringComparison.Ordinal);
+
             Assert.DoesNotContain(resources.EnumerateObject(),
                 resource => resource.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
         }

@@ -3,10 +3,22 @@ using System.Text;
 
 namespace Crumbs.Tests.Infrastructure;
 
-/// <summary>A few Redis commands spoken straight over RESP, so a test can make Redis lose a key.</summary>
+/// <summary>A few Redis commands spoken straight over RESP, so a test can make Redis lose a key or read its settings.</summary>
 public static class RedisCommands
 {
-    public static async Task DeleteAsync(CrumbsApp crumbs, string key)
+    public static Task DeleteAsync(CrumbsApp crumbs, string key) => RunAsync(crumbs, ["DEL", key]);
+
+    /// <summary>CONFIG GET of one setting of the running Redis (e.g. maxmemory), through the app's connection string.</summary>
+    public static async Task<string> ConfigGetAsync(CrumbsApp crumbs, string setting)
+    {
+        var reply = await RunAsync(crumbs, ["CONFIG", "GET", setting]);   // *2 $len name $len value
+        var lines = reply.Split("\r\n");
+        Assert.True(lines.Length >= 5 && lines[0] == "*2", $"CONFIG GET {setting} answered {reply}");
+        return lines[4];
+    }
+
+    /// <summary>Runs one command after AUTH and returns its raw reply.</summary>
+    private static async Task<string> RunAsync(CrumbsApp crumbs, string[] last)
     {
         var ct = TestContext.Current.CancellationToken;
         var parts = (await crumbs.App.GetConnectionStringAsync("cache", ct))!.Split(',');   // host:port,password=...
@@ -18,7 +30,8 @@ public static class RedisCommands
         var stream = client.GetStream();
         var commands = new List<string[]>();
         if (password is not null) commands.Add(["AUTH", password]);
-        commands.Add(["DEL", key]);
+        commands.Add(last);
+        var reply = "";
         foreach (var command in commands)
         {
             var resp = new StringBuilder($"*{command.Length}\r\n");
@@ -28,9 +41,12 @@ public static class RedisCommands
             }
 
             await stream.WriteAsync(Encoding.UTF8.GetBytes(resp.ToString()), ct);
-            var reply = new byte[256];
-            var read = await stream.ReadAsync(reply, ct);
-            Assert.False(Encoding.UTF8.GetString(reply, 0, read).StartsWith('-'), $"Redis refused {command[0]}");
+            var buffer = new byte[256];
+            var read = await stream.ReadAsync(buffer, ct);
+            reply = Encoding.UTF8.GetString(buffer, 0, read);
+            Assert.False(reply.StartsWith('-'), $"Redis refused {command[0]}: {reply}");
         }
+
+        return reply;
     }
 }
