@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crumbs.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace Crumbs.Tests.Security;
 
@@ -15,5 +16,40 @@ public sealed class RedisMemoryTests(CrumbsApp crumbs)
         var maxMemory = long.Parse(await RedisCommands.ConfigGetAsync(crumbs, "maxmemory"), CultureInfo.InvariantCulture);
         Assert.Equal(256L * 1024 * 1024, maxMemory);   // the default of Servers:RedisMaxMemory
         Assert.Equal("volatile-ttl", await RedisCommands.ConfigGetAsync(crumbs, "maxmemory-policy"));
+    }
+
+    /// <summary>volatile-ttl evicts by remaining TTL: this is the order the docs promise (docs/security-operators.md).</summary>
+    [Fact]
+    public async Task Cache_entries_expire_in_minutes_sessions_in_days_and_the_key_ring_never()
+    {
+        using var alice = await UserSession.SignUpAsync(crumbs);
+        using var client = crumbs.CreateClient();
+        using var profile = await client.GetAsync($"/api/users/{alice.Handle}", TestContext.Current.CancellationToken);
+        profile.EnsureSuccessStatusCode();
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await crumbs.App.GetConnectionStringAsync("cache", TestContext.Current.CancellationToken))!);
+        var server = redis.GetServers().Single();
+        var db = redis.GetDatabase();
+        async Task<List<TimeSpan?>> TtlsAsync(string pattern)
+        {
+            var ttls = new List<TimeSpan?>();
+            await foreach (var key in server.KeysAsync(pattern: pattern))
+            {
+                ttls.Add(await db.KeyTimeToLiveAsync(key));
+            }
+
+            return ttls;
+        }
+
+        var cached = await TtlsAsync($"*handle:{alice.Handle}");   // FusionCache's entry for the profile's handle
+        Assert.NotEmpty(cached);
+        Assert.All(cached, ttl => Assert.InRange(ttl ?? TimeSpan.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(11)));
+
+        var sessions = await TtlsAsync("session:*");
+        Assert.NotEmpty(sessions);
+        Assert.All(sessions, ttl => Assert.True(ttl > TimeSpan.FromDays(1), $"a session expires in {ttl}"));
+
+        Assert.True(await db.KeyExistsAsync("data-protection-keys"));
+        Assert.Null(await db.KeyTimeToLiveAsync("data-protection-keys"));   // no TTL: never evicted
     }
 }
