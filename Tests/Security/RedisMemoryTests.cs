@@ -18,6 +18,24 @@ public sealed class RedisMemoryTests(CrumbsApp crumbs)
         Assert.Equal("volatile-ttl", await RedisCommands.ConfigGetAsync(crumbs, "maxmemory-policy"));
     }
 
+    [Fact]
+    public async Task A_memory_limit_that_is_not_a_size_stops_the_app_host_naming_the_setting()
+    {
+        var data = Directory.CreateTempSubdirectory("crumbs-redis-limit-").FullName;
+        try
+        {
+            var (exitCode, log) = await AppHostProcess.RunAsync(
+                ["--Servers:Mode=local", $"--Servers:DataPath={data}", "--Servers:RedisMaxMemory=plenty"],
+                environment: null, TimeSpan.FromSeconds(90));
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("Servers:RedisMaxMemory must be a size such as 256mb", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     /// <summary>volatile-ttl evicts by remaining TTL: this is the order the docs promise (docs/security-operators.md).</summary>
     [Fact]
     public async Task Cache_entries_expire_in_minutes_sessions_in_days_and_the_key_ring_never()
