@@ -25,13 +25,17 @@ public static partial class RedisMemory
         redis.WithArgs(context =>
         {
             // Aspire runs `/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD ..."`: the options belong in that string.
-            var index = context.Args.Select((arg, i) => arg is string s && s.StartsWith("redis-server", StringComparison.Ordinal) ? i : -1).DefaultIfEmpty(-1).Max();
-            if (index < 0)
+            for (var i = context.Args.Count - 1; i >= 0; i--)
             {
-                throw new DistributedApplicationException("Aspire's Redis container no longer runs `sh -c \"redis-server ...\"`: pass the memory limit another way.");
+                if (context.Args[i] is string command && command.StartsWith("redis-server", StringComparison.Ordinal))
+                {
+                    context.Args[i] = $"{command} --maxmemory {maxMemory} --maxmemory-policy {Policy}";
+                    return;
+                }
             }
 
-            context.Args[index] = $"{context.Args[index]} --maxmemory {maxMemory} --maxmemory-policy {Policy}";
+            throw new DistributedApplicationException(
+                "Aspire's Redis container no longer runs `sh -c \"redis-server ...\"`: give it the memory limit another way.");
         });
 
     [GeneratedRegex("^[1-9][0-9]*(b|k|kb|m|mb|g|gb)?$")]
