@@ -83,6 +83,27 @@ public sealed class OperatorKeyTests(CrumbsApp crumbs)
         Assert.Equal(HttpStatusCode.BadRequest, tooSmall.StatusCode);   // reached the seeder, which refuses that size
     }
 
+    /// <summary>`./crumbs seed` as a user of `./crumbs start` runs it: no key typed, it reads the data folder's.</summary>
+    [Fact]
+    public async Task The_seed_command_sends_the_key_kept_in_the_data_folder()
+    {
+        var (exitCode, output) = await RunCrumbsAsync(["seed", "3", "2", "3"], Path.GetDirectoryName(Path.GetDirectoryName(crumbs.AdminKeyFile))!);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("\"users\":3", output, StringComparison.Ordinal);
+
+        var elsewhere = Directory.CreateTempSubdirectory("crumbs-no-key-").FullName;
+        try
+        {
+            (exitCode, output) = await RunCrumbsAsync(["seed", "3", "2", "3"], elsewhere);
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("No operator key", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("/bench/plaintext")]
     [InlineData("/bench/timeline/table?user=1")]
@@ -91,6 +112,29 @@ public sealed class OperatorKeyTests(CrumbsApp crumbs)
         using var client = crumbs.CreateClient();
         using var response = await client.GetAsync(path, Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunCrumbsAsync(string[] args, string dataPath)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppHostProcess.Directory, "..", "crumbs"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["CRUMBS_DATA_PATH"] = dataPath;
+        start.Environment["CRUMBS_URL"] = crumbs.WebAddress.ToString().TrimEnd('/');
+        start.Environment.Remove("CRUMBS_ADMIN_KEY");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await output + await error);
     }
 
     private Uri Address(string service) => service == "worker" ? crumbs.WorkerAddress : crumbs.WebAddress;
