@@ -8,6 +8,7 @@ var servers = Servers.Choose(builder);
 var cache = servers.AddRedis("cache");                 // sessions, Data Protection keys, cached objects
 var db = servers.AddPostgres("postgres", "db");        // the denormalized schema, uploads, the outbox
 var messaging = servers.AddRabbitMQ("messaging");      // slow work for the workers
+var operatorKey = builder.AddOperatorKey();            // X-Crumbs-Admin-Key for /admin/* and probes; a secret parameter
 
 var web = builder.AddProject<Projects.Web>("web")
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WebReplicas", 3))
@@ -17,7 +18,8 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
-    .WithDemoSeed()
+    .WithOperatorKey(operatorKey)
+    .WithDemoSeed(operatorKey)
     .WithSettings("Crumbs:Sessions")                  // the edge's limits: docs/security.md
     .WithSettings("Crumbs:SignIn")
     .WithSettings("Crumbs:Quotas")
@@ -32,8 +34,9 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithSettings("Crumbs:Messaging")
     .WithSettings("Crumbs:Baking")
     .WithSettings("Crumbs:Bench")
-    .WithDeadLetterReplay()
-    .WithBakeNow();
+    .WithOperatorKey(operatorKey)
+    .WithDeadLetterReplay(operatorKey)
+    .WithBakeNow(operatorKey);
 
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

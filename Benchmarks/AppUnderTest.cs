@@ -26,6 +26,9 @@ public sealed partial class AppUnderTest : IAsyncDisposable
 
     public int AppHostPid => _appHost.Id;
 
+    /// <summary>The operator key the AppHost made for this run, kept in its data folder (as `./crumbs seed` reads it).</summary>
+    public string AdminKey => File.ReadAllText(Path.Combine(DataPath, "secrets", "admin-key")).Trim();
+
     public static async Task<AppUnderTest> StartAsync(string repo, string runId, string logPath, int webReplicas, TimeSpan within)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-bench-{runId}");
@@ -52,7 +55,6 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
         start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
 

@@ -48,6 +48,26 @@ public sealed class CrumbsApp : IAsyncLifetime
     /// <summary>The workers' HTTP endpoint (health and operator endpoints), shared by the replicas.</summary>
     public Uri WorkerAddress => App.GetEndpoint("worker", "http");
 
+    /// <summary>The header that carries the operator key to /admin/* and /api/probes.</summary>
+    public const string AdminKeyHeader = "X-Crumbs-Admin-Key";
+
+    /// <summary>Where the AppHost keeps this run's operator key: in the data folder, where `./crumbs seed` reads it.</summary>
+    public string AdminKeyFile => Path.Combine(_dataPath, "secrets", "admin-key");
+
+    public bool AdminKeyFileExists() => File.Exists(AdminKeyFile);
+
+    /// <summary>The operator key the AppHost generated for this run (none is given to it).</summary>
+    public string AdminKey => File.ReadAllText(AdminKeyFile).Trim();
+
+    /// <summary>A client like <see cref="CreateClient"/> that sends the operator key, to web or to another address.</summary>
+    public HttpClient CreateOperatorClient(Uri? address = null)
+    {
+        var client = CreateClient();
+        client.BaseAddress = address ?? WebAddress;
+        client.DefaultRequestHeaders.Add(AdminKeyHeader, AdminKey);
+        return client;
+    }
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);

@@ -17,7 +17,15 @@ public static class RedisCommands
         return long.Parse(line["used_memory:".Length..], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Sends one command (after AUTH) and returns its reply as text: a bulk string's content, or the raw line.</summary>
+    /// <summary>CONFIG GET of one setting of the running Redis (e.g. maxmemory), through the app's connection string.</summary>
+    public static async Task<string> ConfigGetAsync(CrumbsApp crumbs, string setting)
+    {
+        var reply = (await SendAsync(crumbs, "CONFIG", "GET", setting)).Split('\n');   // [name, value]
+        Assert.True(reply.Length == 2, $"CONFIG GET {setting} answered {string.Join(" ", reply)}");
+        return reply[1];
+    }
+
+    /// <summary>Sends one command (after AUTH) and returns its reply as text: a bulk string's content, an array's elements a line each, or the raw line.</summary>
     public static async Task<string> SendAsync(CrumbsApp crumbs, params string[] command)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -46,8 +54,24 @@ public static class RedisCommands
 
         await stream.WriteAsync(Encoding.UTF8.GetBytes(resp.ToString()), ct);
         await stream.FlushAsync(ct);
+        return await ReadReplyAsync(stream, command[0], ct);
+    }
+
+    private static async Task<string> ReadReplyAsync(BufferedStream stream, string command, CancellationToken ct)
+    {
         var line = ReadLine(stream);
-        Assert.False(line.StartsWith('-'), $"Redis refused {command[0]}: {line}");
+        Assert.False(line.StartsWith('-'), $"Redis refused {command}: {line}");
+        if (line.StartsWith('*') && line != "*-1")
+        {
+            var elements = new List<string>();
+            for (var i = int.Parse(line[1..], CultureInfo.InvariantCulture); i > 0; i--)
+            {
+                elements.Add(await ReadReplyAsync(stream, command, ct));
+            }
+
+            return string.Join('\n', elements);
+        }
+
         if (!line.StartsWith('$') || line == "$-1")
         {
             return line;
