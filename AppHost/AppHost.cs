@@ -33,10 +33,12 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithReference(messaging).WaitFor(messaging)
     .WithSettings("Crumbs:Messaging")
     .WithSettings("Crumbs:Baking")
+    .WithSettings("Crumbs:Housekeeping")
     .WithSettings("Crumbs:Bench")
     .WithOperatorKey(operatorKey)
     .WithDeadLetterReplay(operatorKey)
-    .WithBakeNow(operatorKey);
+    .WithBakeNow(operatorKey)
+    .WithPruneNow(operatorKey);
 
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

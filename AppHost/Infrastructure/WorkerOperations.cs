@@ -12,6 +12,13 @@ public static class WorkerOperations
             "Moves the messages parked in every <queue>.dead back to their queue, with a fresh retry count.",
             "Replay every dead-lettered message? Do it once the cause of the failures is fixed.", "ArrowReplay");
 
+    /// <summary>"Prune now": runs the workers' housekeeping at once (POST /admin/housekeeping), on the replica that answers.</summary>
+    public static IResourceBuilder<ProjectResource> WithPruneNow(this IResourceBuilder<ProjectResource> worker,
+        IResourceBuilder<ParameterResource> key) =>
+        worker.WithOperatorCommand(key, "/admin/housekeeping", "prune-now", "Prune now",
+            "Deletes sent outbox rows, old processed-message records and probes, expired exports and jobs, and unused pictures.",
+            null, "Broom");
+
     /// <summary>
     /// "Bake now": bakes trending posts and follow suggestions at once (POST /admin/bakes on a worker); the replica
     /// that answers asks the one holding the baking lease, and waits for its bake.

@@ -93,6 +93,9 @@ public sealed class CrumbsApp : IAsyncLifetime
                 .WithEnvironment("Crumbs__Timeline__CelebrityThreshold", CelebrityThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        // Pictures nobody uses are pruned at once, not after a day, so a test can watch it (HousekeepingTests).
+        builder.CreateResourceBuilder<ProjectResource>("worker").WithEnvironment("Crumbs__Housekeeping__OrphanedMediaKeptFor", "00:00:00");
+
         // Lets a test see every SQL statement a request runs (X-Capture-Sql); see Web/Hosting/SqlCapture.cs.
         builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true")
             // The orchestrator's proxy in front of the replicas is the app's trusted proxy here, so a test can speak
