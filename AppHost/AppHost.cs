@@ -8,6 +8,7 @@ var servers = Servers.Choose(builder);
 var cache = servers.AddRedis("cache");                 // sessions, Data Protection keys, cached objects
 var db = servers.AddPostgres("postgres", "db");        // the denormalized schema, uploads, the outbox
 var messaging = servers.AddRabbitMQ("messaging");      // slow work for the workers
+var operatorKey = builder.AddOperatorKey();            // X-Crumbs-Admin-Key for /admin/* and probes; a secret parameter
 
 var web = builder.AddProject<Projects.Web>("web")
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WebReplicas", 3))
@@ -17,10 +18,15 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithReference(cache).WaitFor(cache)
     .WithReference(db).WaitFor(db)
     .WithReference(messaging).WaitFor(messaging)
-    .WithDemoSeed()
-    .WithSettings("Crumbs:Bench")                     // ./crumbs bench turns on its endpoints (Web/Bench)
+    .WithOperatorKey(operatorKey)
+    .WithDemoSeed(operatorKey)
+    .WithSettings("Crumbs:Sessions")                  // the edge's limits: docs/security.md
+    .WithSettings("Crumbs:SignIn")
+    .WithSettings("Crumbs:Quotas")
+    .WithSettings("Crumbs:TrustedProxies")
     .WithSettings("Crumbs:Media")                     // the pixel budget of a picture
-    .WithSettings("Crumbs:ApiReference");             // /openapi and /scalar outside Development
+    .WithSettings("Crumbs:ApiReference")              // /openapi and /scalar outside Development
+    .WithSettings("Crumbs:Bench");                    // ./crumbs bench turns on its endpoints (Web/Bench)
 
 builder.AddProject<Projects.Worker>("worker")         // queue consumers, the outbox relay and the bakers
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
@@ -29,10 +35,13 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithReference(messaging).WaitFor(messaging)
     .WithSettings("Crumbs:Messaging")
     .WithSettings("Crumbs:Baking")
+    .WithSettings("Crumbs:Housekeeping")
     .WithSettings("Crumbs:Bench")
     .WithSettings("Crumbs:Media")
-    .WithDeadLetterReplay()
-    .WithBakeNow();
+    .WithOperatorKey(operatorKey)
+    .WithDeadLetterReplay(operatorKey)
+    .WithBakeNow(operatorKey)
+    .WithPruneNow(operatorKey);
 
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

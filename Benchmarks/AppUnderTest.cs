@@ -26,6 +26,9 @@ public sealed partial class AppUnderTest : IAsyncDisposable
 
     public int AppHostPid => _appHost.Id;
 
+    /// <summary>The operator key the AppHost made for this run, kept in its data folder (as `./crumbs seed` reads it).</summary>
+    public string AdminKey => File.ReadAllText(Path.Combine(DataPath, "secrets", "admin-key")).Trim();
+
     public static async Task<AppUnderTest> StartAsync(string repo, string runId, string logPath, int webReplicas, TimeSpan within)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-bench-{runId}");
@@ -39,6 +42,9 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         {
             "--Servers:Mode=local", $"--Servers:DataPath={dataPath}", $"--Crumbs:WebPort={FreePort()}",
             $"--Crumbs:WebReplicas={webReplicas}", "--Crumbs:Bench:Enabled=true", $"--Crumbs:Bench:RunId={runId}",
+            // One machine plays every user: the per-user and per-address limits would measure themselves.
+            "--Crumbs:SignIn:AttemptsPerAddress=1000000", "--Crumbs:Quotas:Posts:Limit=10000000",
+            "--Crumbs:Quotas:Likes:Limit=10000000", "--Crumbs:Quotas:Follows:Limit=10000000", "--Crumbs:Quotas:SignUps:Limit=10000000",
         })
         {
             start.ArgumentList.Add(arg);
@@ -49,7 +55,6 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
         start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
 

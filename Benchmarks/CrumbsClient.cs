@@ -11,14 +11,16 @@ public sealed record Session(string Handle, string Cookie, string CsrfToken)
     public Dictionary<string, string> WriteHeaders => new() { ["Cookie"] = Cookie, ["X-CSRF-TOKEN"] = CsrfToken, ["Content-Type"] = "application/json" };
 }
 
-/// <summary>The few API calls the benchmark makes itself: seeding, accounts, sign-in, follows.</summary>
-public sealed class CrumbsClient(Uri baseAddress) : IDisposable
+/// <summary>The few API calls the benchmark makes itself: seeding (with the run's operator key), accounts, sign-in, follows.</summary>
+public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(20) };
 
     public async Task<JsonElement> SeedAsync(int users, int follows, int posts, int likes)
     {
-        using var response = await _http.PostAsync($"/admin/demo/seed?users={users}&follows={follows}&posts={posts}&likes={likes}", null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/demo/seed?users={users}&follows={follows}&posts={posts}&likes={likes}");
+        request.Headers.Add("X-Crumbs-Admin-Key", adminKey);
+        using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

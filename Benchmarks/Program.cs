@@ -23,7 +23,7 @@ var direct = app.WebReplicas()[0];
 Say($"Crumbs is up: proxy {app.Proxy}, one replica directly at {direct}");
 
 Say($"Seeding {options.Users:N0} users, {options.Follows:N0} follows, {options.Posts:N0} posts ...");
-using var api = new CrumbsClient(direct);
+using var api = new CrumbsClient(direct, app.AdminKey);
 var seeded = await api.SeedAsync(options.Users, options.Follows, options.Posts, options.Posts);
 var prefix = seeded.GetProperty("handlePrefix").GetString()!;
 Say($"Seeded in {seeded.GetProperty("seconds").GetDouble():0} s: {seeded.GetProperty("timelineEntries").GetInt64():N0} timeline entries");
@@ -111,7 +111,7 @@ for (var i = 0; i < scenarios.Count; i++)
 
 var fanOutSeconds = Math.Max(options.Seconds, 10);
 Say($"[{scenarios.Count + 1}/{scenarios.Count + 2}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
-using var poster = new CrumbsClient(app.Proxy);
+using var poster = new CrumbsClient(app.Proxy, app.AdminKey);
 var paced = poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody);
 report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30));
 Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.FailedPosts} failed): p50 {report.FanOut.P50Ms:0} ms, p99 {report.FanOut.P99Ms:0} ms, max {report.FanOut.MaxMs:0} ms");

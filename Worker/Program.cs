@@ -1,6 +1,7 @@
 using Crumbs.Domain.Hosting;
 using Crumbs.Worker.Baking;
 using Crumbs.Worker.Exports;
+using Crumbs.Worker.Housekeeping;
 using Crumbs.Worker.Media;
 using Crumbs.Worker.Messaging;
 using Crumbs.Worker.Probes;
@@ -22,9 +23,11 @@ builder.Services.AddConsumer<AuthorCopiesHandler>();
 builder.Services.AddConsumer<AvatarHandler>();
 builder.Services.AddConsumer<ExportHandler>();
 builder.Services.AddBaking(builder.Configuration);
+builder.AddHousekeeping();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapDeadLettersApi();
 app.MapBakingApi();
+app.MapHousekeepingApi();
 app.Run();

@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 namespace Crumbs.AppHost.Infrastructure;
 
 /// <summary>
-/// The folder where local-process servers keep their data between runs, and the passwords made for them
-/// on first start (never in the repository). Servers:DataPath chooses it; Servers:ResetData=true throws it away.
+/// The folder where local-process servers keep their data between runs, the passwords made for them on first
+/// start, and the running app's operator key (never in the repository). Servers:DataPath chooses it;
+/// Servers:ResetData=true throws it away.
 /// </summary>
 public sealed class LocalData
 {
@@ -13,6 +14,7 @@ public sealed class LocalData
 
     public string Root { get; }
 
+    /// <summary>The folder for local-process servers: emptied first when Servers:ResetData is true.</summary>
     public static LocalData Open(IConfiguration configuration)
     {
         var root = Path.GetFullPath(configuration["Servers:DataPath"] ?? DefaultRoot());
@@ -21,6 +23,13 @@ public sealed class LocalData
             Directory.Delete(root, recursive: true);
         }
 
+        return Locate(configuration);
+    }
+
+    /// <summary>The same folder, as it is (for what every mode keeps there, such as the operator key).</summary>
+    public static LocalData Locate(IConfiguration configuration)
+    {
+        var root = Path.GetFullPath(configuration["Servers:DataPath"] ?? DefaultRoot());
         Directory.CreateDirectory(root);
         return new LocalData(root);
     }
@@ -47,6 +56,25 @@ public sealed class LocalData
         }
 
         return File.ReadAllText(path).Trim();
+    }
+
+    /// <summary>Replaces a secret kept under secrets/ (readable by its owner only from the start) with a new value.</summary>
+    public void Keep(string name, string value)
+    {
+        var folder = Folder("secrets");
+        var next = Path.Combine(folder, $".{name}.{Environment.ProcessId}");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(next, options))
+        {
+            writer.Write(value);
+        }
+
+        File.Move(next, Path.Combine(folder, name), overwrite: true);
     }
 
     // Postgres refuses to run as root, and its own user cannot reach into /root: root's data lives in /var/lib.

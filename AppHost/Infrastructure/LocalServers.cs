@@ -11,13 +11,15 @@ namespace Crumbs.AppHost.Infrastructure;
 public static class LocalServers
 {
     public static IResourceBuilder<LocalServerResource> AddLocalRedis(
-        this IDistributedApplicationBuilder builder, string name, LocalData data)
+        this IDistributedApplicationBuilder builder, string name, LocalData data, string maxMemory)
     {
         var server = Executables.Require("redis-server", "redis-server");
         var password = builder.AddParameter($"{name}-password", data.Secret(name), secret: true);
         var redis = builder.AddLocalServer(name, "redis.sh", data)
             .WithEnvironment("REDIS_SERVER", server)
-            .WithEnvironment("REDIS_PASSWORD", password);
+            .WithEnvironment("REDIS_PASSWORD", password)
+            .WithEnvironment("REDIS_MAXMEMORY", maxMemory)
+            .WithEnvironment("REDIS_MAXMEMORY_POLICY", RedisMemory.Policy);
         redis.Resource.ConnectionStringExpression = ReferenceExpression.Create(
             $"{redis.Resource.Endpoint.Property(EndpointProperty.HostAndPort)},password={password.Resource}");
         return redis.WithConnectionHealthCheck((checks, key, connectionString) =>

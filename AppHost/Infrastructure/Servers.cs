@@ -40,9 +40,10 @@ public sealed partial class Servers
 
     public IResourceBuilder<IResourceWithConnectionString> AddRedis(string name) => Mode switch
     {
-        ServerMode.Containers => _builder.AddRedis(name).WithDataVolume().WithPersistence(),
-        ServerMode.Local => _builder.AddLocalRedis(name, _data!),
-        _ => _builder.AddConnectionString(name),
+        ServerMode.Containers => _builder.AddRedis(name).WithDataVolume().WithPersistence()
+            .WithMemoryLimit(RedisMemory.MaxMemory(_builder.Configuration)),
+        ServerMode.Local => _builder.AddLocalRedis(name, _data!, RedisMemory.MaxMemory(_builder.Configuration)),
+        _ => _builder.AddConnectionString(name),   // set maxmemory and maxmemory-policy volatile-ttl on it yourself
     };
 
     public IResourceBuilder<IResourceWithConnectionString> AddPostgres(string serverName, string databaseName) => Mode switch

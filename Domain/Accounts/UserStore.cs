@@ -25,11 +25,17 @@ public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
             """, new { handle, displayName, passwordHash }, cancellationToken: ct));
     }
 
-    public async Task<User?> FindByHandleAsync(string handle, CancellationToken ct)
+    /// <summary>The user with this handle in any spelling <see cref="Handle.Normalize"/> accepts; null for anything else.</summary>
+    public async Task<User?> FindByHandleAsync(string? input, CancellationToken ct)
     {
+        if (Handle.Normalize(input) is not { } handle)
+        {
+            return null;
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            $"select {Columns} from users where lower(handle) = lower(@handle)", new { handle }, cancellationToken: ct));
+            $"select {Columns} from users where lower(handle) = @handle", new { handle }, cancellationToken: ct));
     }
 
     public async Task<User?> FindAsync(long id, CancellationToken ct)
@@ -52,11 +58,12 @@ public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
             $"select {Columns} from users where id = any(@ids)", new { ids = ids.ToArray() }, cancellationToken: ct))).AsList();
     }
 
+    /// <param name="handle">A handle as <see cref="Handle.Normalize"/> gave it.</param>
     public async Task<(long Id, string Handle, string PasswordHash)?> FindCredentialsAsync(string handle, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<(long, string, string)?>(new CommandDefinition(
-            "select id, handle, password_hash from users where lower(handle) = lower(@handle)", new { handle }, cancellationToken: ct));
+            "select id, handle, password_hash from users where lower(handle) = @handle", new { handle }, cancellationToken: ct));
     }
 
     public async Task<string?> GetPasswordHashAsync(long id, CancellationToken ct)

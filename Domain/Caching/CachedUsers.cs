@@ -26,9 +26,15 @@ public sealed class CachedUsers(IFusionCache cache, UserStore users)
         return user;
     }
 
-    public async Task<User?> FindByHandleAsync(string handle, CancellationToken ct)
+    /// <summary>Anything that is not a handle is answered at once: it never reaches Redis or Postgres.</summary>
+    public async Task<User?> FindByHandleAsync(string? input, CancellationToken ct)
     {
-        var id = await cache.GetOrSetAsync<long?>($"handle:{handle.ToLowerInvariant()}", async (context, token) =>
+        if (Handle.Normalize(input) is not { } handle)
+        {
+            return null;
+        }
+
+        var id = await cache.GetOrSetAsync<long?>($"handle:{handle}", async (context, token) =>
         {
             var user = await users.FindByHandleAsync(handle, token);
             if (user is null)

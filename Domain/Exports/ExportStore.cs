@@ -48,10 +48,5 @@ public sealed class ExportStore(NpgsqlDataSource db)
     }
 
     /// <summary>Drops the files of expired exports; their jobs stay, so a late download learns that it expired.</summary>
-    public static Task<int> PruneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "delete from exports using jobs where jobs.id = exports.job_id and jobs.expires_at < now()",
-            transaction: transaction, cancellationToken: ct));
-
     public static string DownloadUrl(Guid jobId) => $"/api/exports/{jobId}/download";
 }

@@ -73,10 +73,6 @@ public sealed class JobStore(NpgsqlDataSource db)
     /// Forgets jobs a month after they expired (their uploads and files go with them); until then an expired export's
     /// job still answers, so its owner learns it expired (410) rather than that it never was (404).
     /// </summary>
-    public static Task<int> PruneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "delete from jobs where expires_at < now() - interval '30 days'", transaction: transaction, cancellationToken: ct));
-
     /// <summary>Ends a job as failed, with a reason its owner can read.</summary>
     public async Task FailAsync(Guid id, string reason, CancellationToken ct)
     {

@@ -40,10 +40,11 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         using var export = await alice.SendAsync(HttpMethod.Post, "/api/me/exports");   // written, zipped or not, in memory
         Assert.Equal("done", (await JobWaits.WaitUntilEndedAsync(alice, (await JobWaits.AssertAcceptedAsync(export)).StatusUrl)).State);
 
-        using var probe = await alice.SendAsync(HttpMethod.Post, "/api/probes");   // through the queue to a worker
+        using var operatorClient = crumbs.CreateOperatorClient();
+        using var probe = await operatorClient.PostAsync("/api/probes", null, TestContext.Current.CancellationToken);   // through the queue to a worker
         await Eventually.GetAsync(async () =>
         {
-            using var read = await alice.SendAsync(HttpMethod.Get, probe.Headers.Location!.ToString());
+            using var read = await operatorClient.GetAsync(probe.Headers.Location, TestContext.Current.CancellationToken);
             return read.IsSuccessStatusCode ? "handled" : null;
         }, TimeSpan.FromSeconds(30), "the probe to be handled");
         using var signOut = await alice.SendAsync(HttpMethod.Delete, "/api/sessions/current");

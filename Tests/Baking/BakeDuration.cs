@@ -40,7 +40,7 @@ public sealed class BakeDuration(CrumbsApp crumbs)
         var worker = crumbs.Replicas.Of("worker")[0].Address!;
         for (var i = 0; i < 3; i++)
         {
-            runs.Add(await Bakes.NowAtAsync(worker));
+            runs.Add(await Bakes.NowAtAsync(crumbs, worker));
         }
 
         foreach (var run in runs)

@@ -20,10 +20,11 @@ public static class Bakes
     }
 
     /// <summary>POST /admin/bakes on one replica: it asks the lease holder, whichever that is, and waits for the bake.</summary>
-    public static async Task<BakeRunDto> NowAtAsync(Uri replica)
+    public static async Task<BakeRunDto> NowAtAsync(CrumbsApp crumbs, Uri replica)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(90) };
-        using var response = await client.PostAsync(new Uri(replica, "/admin/bakes"), null, TestContext.Current.CancellationToken);
+        using var client = crumbs.CreateOperatorClient(replica);
+        client.Timeout = TimeSpan.FromSeconds(90);
+        using var response = await client.PostAsync("/admin/bakes", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<BakeRunDto>(TestContext.Current.CancellationToken))!;
     }

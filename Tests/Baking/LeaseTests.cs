@@ -13,7 +13,7 @@ public sealed class LeaseTests(CrumbsApp crumbs)
         var workers = crumbs.Replicas.Of("worker");
         Assert.Equal(CrumbsApp.WorkerReplicas, workers.Count);
 
-        var runs = await Task.WhenAll(Enumerable.Range(0, 3).SelectMany(_ => workers).Select(w => Bakes.NowAtAsync(w.Address!)));
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).SelectMany(_ => workers).Select(w => Bakes.NowAtAsync(crumbs, w.Address!)));
         Assert.All(runs, run => Assert.Contains(run.Owner, workers.Select(w => w.Name)));
 
         var all = await Bakes.RunsAsync(_db);
@@ -46,7 +46,7 @@ public sealed class LeaseTests(CrumbsApp crumbs)
             Assert.True(takenAt >= expiredAt, "the lease was taken before it expired");
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"{successor} took the lease {(takenAt - killedAt).TotalSeconds:0.0} s after {holder} was killed (lease time {CrumbsApp.BakingLeaseTime.TotalSeconds} s)");
-            var run = await Bakes.NowAtAsync(crumbs.Replicas.Of("worker").Single(w => w.Name == successor).Address!);
+            var run = await Bakes.NowAtAsync(crumbs, crumbs.Replicas.Of("worker").Single(w => w.Name == successor).Address!);
             Assert.Equal(successor, run.Owner);
         }
         finally

@@ -12,12 +12,15 @@ public sealed class AppHostTests
         var output = Path.Combine(Path.GetTempPath(), $"crumbs-manifest-{Guid.NewGuid():N}");
         try
         {
+            const string KeyOnThisMachine = "an-operator-key-that-must-not-be-published";
             var (exitCode, log) = await AppHostProcess.RunAsync(
-                ["--publisher", "manifest", "--output-path", Path.Combine(output, "aspire-manifest.json")],
+                ["--publisher", "manifest", "--output-path", Path.Combine(output, "aspire-manifest.json"), $"--Crumbs:Admin:Key={KeyOnThisMachine}"],
                 environment: null, TimeSpan.FromMinutes(2));
             Assert.True(exitCode == 0, log);
 
-            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "aspire-manifest.json"), TestContext.Current.CancellationToken));
+            var text = await File.ReadAllTextAsync(Path.Combine(output, "aspire-manifest.json"), TestContext.Current.CancellationToken);
+            Assert.DoesNotContain(KeyOnThisMachine, text, StringComparison.Ordinal);
+            using var manifest = JsonDocument.Parse(text);
             var resources = manifest.RootElement.GetProperty("resources");
             string TypeOf(string name) => resources.GetProperty(name).GetProperty("type").GetString()!;
 
@@ -32,7 +35,19 @@ public sealed class AppHostTests
                 Assert.Contains("{cache.connectionString}", env.GetProperty("ConnectionStrings__cache").GetString(), StringComparison.Ordinal);
                 Assert.Contains("{db.connectionString}", env.GetProperty("ConnectionStrings__db").GetString(), StringComparison.Ordinal);
                 Assert.Contains("{messaging.connectionString}", env.GetProperty("ConnectionStrings__messaging").GetString(), StringComparison.Ordinal);
+                Assert.Equal("{admin-key.value}", env.GetProperty("Crumbs__Admin__Key").GetString());
             }
+
+            // The operator key is a secret parameter with no value and no default: azd asks for it, per environment.
+            var adminKey = resources.GetProperty("admin-key");
+            Assert.Equal("parameter.v0", adminKey.GetProperty("type").GetString());
+            var input = adminKey.GetProperty("inputs").GetProperty("value");
+            Assert.True(input.GetProperty("secret").GetBoolean());
+            Assert.False(input.TryGetProperty("default", out _));
+
+            // Redis in its container runs with a memory limit and evicts what expires soonest.
+            var redisCommand = string.Join(' ', resources.GetProperty("cache").GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+            Assert.Contains("--maxmemory 256mb --maxmemory-policy volatile-ttl", redisCommand, StringComparison.Ordinal);
 
             Assert.DoesNotContain(resources.EnumerateObject(),
                 resource => resource.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));

@@ -36,7 +36,7 @@ public sealed class ClonesTests(CrumbsApp crumbs)
     [Fact]
     public async Task A_message_published_by_web_is_handled_by_a_worker_that_writes_postgres_and_redis()
     {
-        using var client = crumbs.CreateClient();
+        using var client = crumbs.CreateOperatorClient();
         var ct = TestContext.Current.CancellationToken;
         using var sent = await client.PostAsync("/api/probes", null, ct);
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);

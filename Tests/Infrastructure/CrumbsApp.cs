@@ -17,6 +17,8 @@ public sealed class CrumbsApp : IAsyncLifetime
     public const int WorkerReplicas = 2;
     public const int CelebrityThreshold = 3;
     public const int MaxRetries = 5;
+    /// <summary>Wrong passwords for one handle, from all addresses together, before every address waits (default 100).</summary>
+    public const int SignInFailuresPerHandle = 30;
     /// <summary>How long the baking lease holds without renewal: the longest a dead baker keeps the others waiting.</summary>
     public static readonly TimeSpan BakingLeaseTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -46,6 +48,26 @@ public sealed class CrumbsApp : IAsyncLifetime
     /// <summary>The workers' HTTP endpoint (health and operator endpoints), shared by the replicas.</summary>
     public Uri WorkerAddress => App.GetEndpoint("worker", "http");
 
+    /// <summary>The header that carries the operator key to /admin/* and /api/probes.</summary>
+    public const string AdminKeyHeader = "X-Crumbs-Admin-Key";
+
+    /// <summary>Where the AppHost keeps this run's operator key: in the data folder, where `./crumbs seed` reads it.</summary>
+    public string AdminKeyFile => Path.Combine(_dataPath, "secrets", "admin-key");
+
+    public bool AdminKeyFileExists() => File.Exists(AdminKeyFile);
+
+    /// <summary>The operator key the AppHost generated for this run (none is given to it).</summary>
+    public string AdminKey => File.ReadAllText(AdminKeyFile).Trim();
+
+    /// <summary>A client like <see cref="CreateClient"/> that sends the operator key, to web or to another address.</summary>
+    public HttpClient CreateOperatorClient(Uri? address = null)
+    {
+        var client = CreateClient();
+        client.BaseAddress = address ?? WebAddress;
+        client.DefaultRequestHeaders.Add(AdminKeyHeader, AdminKey);
+        return client;
+    }
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -71,8 +93,24 @@ public sealed class CrumbsApp : IAsyncLifetime
                 .WithEnvironment("Crumbs__Timeline__CelebrityThreshold", CelebrityThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        // Pictures nobody uses are pruned at once, not after a day, so a test can watch it (HousekeepingTests).
+        builder.CreateResourceBuilder<ProjectResource>("worker").WithEnvironment("Crumbs__Housekeeping__OrphanedMediaKeptFor", "00:00:00");
+
         // Lets a test see every SQL statement a request runs (X-Capture-Sql); see Web/Hosting/SqlCapture.cs.
-        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true");
+        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true")
+            // The orchestrator's proxy in front of the replicas is the app's trusted proxy here, so a test can speak
+            // for many client addresses with X-Forwarded-For; a peer at 127.0.0.2 is not trusted.
+            .WithEnvironment("Crumbs__TrustedProxies__0", "127.0.0.1")
+            .WithEnvironment("Crumbs__TrustedProxies__1", "::1")
+            .WithEnvironment("Crumbs__SignIn__FailuresPerHandle", SignInFailuresPerHandle.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // Every test signs in from this machine: the per-address cap on attempts would otherwise be the suite's.
+            .WithEnvironment("Crumbs__SignIn__AttemptsPerAddress", "1000000")
+            // Tests post, like, follow and sign up from one address far faster than a person; exports and pictures
+            // keep their real quotas (QuotaTests).
+            .WithEnvironment("Crumbs__Quotas__Posts__Limit", "1000000")
+            .WithEnvironment("Crumbs__Quotas__Likes__Limit", "1000000")
+            .WithEnvironment("Crumbs__Quotas__Follows__Limit", "1000000")
+            .WithEnvironment("Crumbs__Quotas__SignUps__Limit", "1000000");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);

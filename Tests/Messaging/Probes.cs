@@ -10,8 +10,8 @@ public sealed class Probes(CrumbsApp crumbs) : IDisposable
 {
     public const string Queue = "crumbs.probes";
 
-    private readonly HttpClient _web = crumbs.CreateClient();
-    private readonly HttpClient _worker = new() { BaseAddress = crumbs.WorkerAddress, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _web = crumbs.CreateOperatorClient();   // probes are operator endpoints
+    private readonly HttpClient _worker = crumbs.CreateOperatorClient(crumbs.WorkerAddress);
 
     public sealed record Sent(Guid Id, string TraceId);
 

@@ -27,7 +27,7 @@ public sealed class PostPagesTests(CrumbsApp crumbs)
     [Fact]
     public async Task The_demo_seeder_makes_users_follows_posts_and_materialized_timelines()
     {
-        using var client = crumbs.CreateClient();
+        using var client = crumbs.CreateOperatorClient();
         using var seeded = await client.PostAsync("/admin/demo/seed?users=60&follows=400&posts=600&likes=300", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, seeded.StatusCode);
         var result = (await seeded.Content.ReadFromJsonAsync<Seeded>(TestContext.Current.CancellationToken))!;

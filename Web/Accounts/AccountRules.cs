@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using Crumbs.Domain.Accounts;
 
 namespace Crumbs.Web.Accounts;
 
 /// <summary>What a valid handle, name, bio and password are. Errors are keyed by field, for problem details and forms.</summary>
-public static partial class AccountRules
+public static class AccountRules
 {
     public const int MaxDisplayName = 50;
     public const int MaxBio = 160;
@@ -14,12 +14,11 @@ public static partial class AccountRules
     /// <summary>Characters a password needs beside the handle: "alice_smith1" is alice_smith's handle and one more.</summary>
     public const int MinBesideHandle = 6;
 
-    public static string NormalizeHandle(string? handle) => (handle ?? "").Trim().ToLowerInvariant();
-
-    public static Dictionary<string, string[]> CheckSignUp(string handle, string? displayName, string? password)
+    /// <param name="handle">The handle as <see cref="Handle.Normalize"/> gave it: null when it is not one.</param>
+    public static Dictionary<string, string[]> CheckSignUp(string? handle, string? displayName, string? password)
     {
         var errors = CheckProfile(displayName, bio: "");
-        if (!HandlePattern().IsMatch(handle))
+        if (handle is null)
         {
             errors["handle"] = ["A handle is 3 to 20 characters: letters a–z, digits and _."];
         }
@@ -53,7 +52,7 @@ public static partial class AccountRules
     /// Why a new password is refused, or null: its length, one of the 30,000 most common passwords, too few different
     /// characters or a plain run ("aaaaaaaaaa", "abcdefghij"), or the handle with little else around it.
     /// </summary>
-    public static string? CheckPassword(string? password, string handle)
+    public static string? CheckPassword(string? password, string? handle)
     {
         if (password is null || password.Length < MinPassword || password.Length > MaxPassword)
         {
@@ -71,7 +70,7 @@ public static partial class AccountRules
         }
 
         // What is left once every copy of the handle is taken out must be a password of some length on its own.
-        if (handle.Length > 0 && password.Replace(handle, "", StringComparison.OrdinalIgnoreCase).Trim().Length < MinBesideHandle)
+        if (handle is { Length: > 0 } && password.Replace(handle, "", StringComparison.OrdinalIgnoreCase).Trim().Length < MinBesideHandle)
         {
             return "A password must not be your handle, nor your handle with a few characters added.";
         }
@@ -98,7 +97,4 @@ public static partial class AccountRules
 
         return true;
     }
-
-    [GeneratedRegex("^[a-z0-9_]{3,20}$")]
-    private static partial Regex HandlePattern();
 }

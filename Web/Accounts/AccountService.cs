@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Crumbs.Domain.Accounts;
 using Crumbs.Web.Sessions;
 using Microsoft.AspNetCore.Authentication;
@@ -16,14 +15,14 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
     public async Task<(User? User, Dictionary<string, string[]> Errors, bool HandleTaken)> SignUpAsync(
         string? handle, string? displayName, string? password, CancellationToken ct)
     {
-        var normalized = AccountRules.NormalizeHandle(handle);
+        var normalized = Handle.Normalize(handle);
         var errors = AccountRules.CheckSignUp(normalized, displayName, password);
         if (errors.Count > 0)
         {
             return (null, errors, false);
         }
 
-        var user = await users.CreateAsync(normalized, displayName!.Trim(), hasher.HashPassword(null!, password!), ct);
+        var user = await users.CreateAsync(normalized!, displayName!.Trim(), hasher.HashPassword(null!, password!), ct);
         return (user, errors, user is null);
     }
 
@@ -32,28 +31,33 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
     public async Task<(SignInOutcome Outcome, User? User, TimeSpan RetryAfter)> SignInAsync(
         HttpContext http, string? handle, string? password, CancellationToken ct)
     {
-        var normalized = AccountRules.NormalizeHandle(handle);
+        var normalized = Handle.Normalize(handle);
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (await limiter.TryAttemptAsync(normalized, address, ct) is { } wait)
         {
             return (SignInOutcome.Limited, null, wait);
         }
 
-        var credentials = normalized.Length == 0 ? null : await users.FindCredentialsAsync(normalized, ct);
-        var verified = hasher.VerifyHashedPassword(null!, credentials?.PasswordHash ?? UnknownUserHash, password ?? "");
+        if (normalized is null || password is null || password.Length > AccountRules.MaxPassword)
+        {
+            return (SignInOutcome.WrongCredentials, null, TimeSpan.Zero);   // no such account can exist: nothing to count
+        }
+
+        var credentials = await users.FindCredentialsAsync(normalized, ct);
+        var verified = hasher.VerifyHashedPassword(null!, credentials?.PasswordHash ?? UnknownUserHash, password);
         if (credentials is not { } found || verified == PasswordVerificationResult.Failed)
         {
+            await limiter.FailedAsync(normalized, address);
             return (SignInOutcome.WrongCredentials, null, TimeSpan.Zero);
         }
 
+        await limiter.SucceededAsync(normalized, address);
         await StartSessionAsync(http, found.Id, found.Handle);
         return (SignInOutcome.SignedIn, await users.FindAsync(found.Id, ct), TimeSpan.Zero);
     }
 
-    public static Task StartSessionAsync(HttpContext http, long userId, string handle) =>
-        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, handle)],
-            CookieAuthenticationDefaults.AuthenticationScheme)));
+    /// <summary>A new session, under a new id; the one the request came with is ended (see <see cref="SessionStart"/>).</summary>
+    public static Task StartSessionAsync(HttpContext http, long userId, string handle) => SessionStart.StartAsync(http, userId, handle);
 
     /// <summary>Changes the password and ends every session of the user on every clone; this client signs in anew.</summary>
     public async Task<string?> ChangePasswordAsync(HttpContext http, long userId, string? current, string? next, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Jobs;
+using Crumbs.Web.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Accounts;
@@ -15,7 +16,7 @@ public static class AccountsApi
 
     public static void MapAccountsApi(this WebApplication app)
     {
-        app.MapPost("/api/accounts", SignUpAsync).WithTags("Accounts");
+        app.MapPost("/api/accounts", SignUpAsync).WithTags("Accounts").RequireQuota(Quota.SignUps);
         app.MapGet("/api/users/{handle}", GetUserAsync).WithTags("Accounts");
 
         var me = app.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();

@@ -5,20 +5,20 @@ using Crumbs.Web.Timelines;
 namespace Crumbs.Web.Bench;
 
 /// <summary>
-/// Endpoints for `./crumbs bench` (see Benchmarks/). /bench/plaintext is the ceiling every scenario is compared
-/// with: the same process answering without any work. The four ways of reading a home timeline exist only when
-/// Crumbs:Bench:Enabled is true (the bench command sets it through the AppHost): the app never uses them.
+/// Endpoints for `./crumbs bench` (see Benchmarks/), mapped only when Crumbs:Bench:Enabled is true (the bench
+/// command sets it through the AppHost): the app never uses them. /bench/plaintext is the ceiling every scenario is
+/// compared with: the same process answering without any work; then the four ways of reading a home timeline.
 /// </summary>
 public static class BenchApi
 {
     public static void MapBenchApi(this WebApplication app)
     {
-        app.MapGet("/bench/plaintext", () => "ok").ExcludeFromDescription();
         if (!app.Configuration.GetValue("Crumbs:Bench:Enabled", false))
         {
             return;
         }
 
+        app.MapGet("/bench/plaintext", () => "ok").ExcludeFromDescription();
         var timeline = app.MapGroup("/bench/timeline").ExcludeFromDescription();
         timeline.MapGet("/join", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.JoinAsync(user, b, ct)));
         timeline.MapGet("/table", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.TableAsync(user, b, ct)));

@@ -8,7 +8,7 @@ namespace Crumbs.Web.Demo;
 public static class DemoApi
 {
     public static void MapDemoApi(this WebApplication app) =>
-        app.MapOperatorGroup("/admin/demo")?.MapPost("/seed", SeedAsync);
+        app.MapOperatorGroup("/admin/demo").MapPost("/seed", SeedAsync);
 
     private static async Task<Results<Ok<DemoSeeded>, ProblemHttpResult>> SeedAsync(
         DemoSeeder seeder, CancellationToken ct, int users = 2_000, int follows = 60_000, int posts = 40_000, int likes = 40_000)

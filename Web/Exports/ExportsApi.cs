@@ -2,6 +2,7 @@ using Crumbs.Domain.Exports;
 using Crumbs.Domain.Jobs;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Jobs;
+using Crumbs.Web.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Exports;
@@ -11,7 +12,7 @@ public static class ExportsApi
     public static void MapExportsApi(this WebApplication app)
     {
         var exports = app.MapGroup("/api").WithTags("Exports").RequireAuthorization();
-        exports.MapPost("/me/exports", StartAsync)
+        exports.MapPost("/me/exports", StartAsync).RequireQuota(Quota.Exports)
             .WithDescription("Starts a copy of your profile, posts, follows and likes; poll statusUrl, then download it.");
         exports.MapGet("/me/exports", ListAsync);
         exports.MapGet("/exports/{id:guid}/download", DownloadAsync);

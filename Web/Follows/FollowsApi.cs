@@ -2,6 +2,7 @@ using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Quotas;
 using Crumbs.Web.Timelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,8 +15,8 @@ public static class FollowsApi
     public static void MapFollowsApi(this WebApplication app)
     {
         var users = app.MapGroup("/api/users/{handle}").WithTags("Follows");
-        users.MapPut("/follow", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, true, http, u, f, ct)).RequireAuthorization();
-        users.MapDelete("/follow", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, false, http, u, f, ct)).RequireAuthorization();
+        users.MapPut("/follow", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, true, http, u, f, ct)).RequireAuthorization().RequireQuota(Quota.Follows);
+        users.MapDelete("/follow", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, false, http, u, f, ct)).RequireAuthorization().RequireQuota(Quota.Follows);
         users.MapGet("/followers", (string handle, string? before, int? limit, UserStore u, FollowStore f, CancellationToken ct) => ListAsync(handle, true, before, limit, u, f, ct));
         users.MapGet("/following", (string handle, string? before, int? limit, UserStore u, FollowStore f, CancellationToken ct) => ListAsync(handle, false, before, limit, u, f, ct));
     }

@@ -1,6 +1,7 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Quotas;
 using Crumbs.Web.Security;
 using Crumbs.Web.Sessions;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,8 +24,11 @@ public static class WebServices
             form.MultipartBodyLengthLimit = MaxRequestBytes;
         });
         builder.Services.AddProblemDetails();
+        builder.AddTrustedProxies();
         builder.AddSessions();
+        builder.Services.AddOptions<SignInLimits>().BindConfiguration(SignInLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SignInLimiter>();
+        builder.AddQuotas();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<Timelines.Timeline>();
@@ -35,6 +39,7 @@ public static class WebServices
 
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies();
         // Every answer names the clone that gave it, so people and tests can watch the replicas share the load.
         app.Use((context, next) =>
         {

@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Media;
 using Crumbs.Web.Accounts;
@@ -13,7 +14,7 @@ public static class MediaApi
     public static void MapMediaApi(this WebApplication app)
     {
         app.MapGet("/media/{id:guid}", GetAsync).WithTags("Media");
-        app.MapPut("/api/me/avatar", UploadAvatarAsync).WithTags("Accounts").RequireAuthorization()
+        app.MapPut("/api/me/avatar", UploadAvatarAsync).WithTags("Accounts").RequireAuthorization().RequireQuota(Quota.Avatars)
             .WithDescription("The request body is the picture: Content-Type image/jpeg, image/png or image/webp, at most 2 MB. " +
                              "202: a worker makes the 48 and 192 px pictures; poll statusUrl (GET /api/jobs/{id}).");
     }
@@ -33,8 +34,8 @@ public static class MediaApi
     }
 
     /// <summary>
-    /// Only the cheap checks happen here (type, bytes, a header that names a picture within the pixel budget); decoding, cropping and resizing
-    /// are the worker's, after the 202.
+    /// Only the cheap checks happen here (type, bytes, a header that names a picture within the pixel budget);
+    /// decoding, cropping and resizing are the worker's, after the 202.
     /// </summary>
     private static async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> UploadAvatarAsync(
         HttpContext http, Avatars avatars, IOptions<ImageLimits> limits, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Domain.Exports;
 using Crumbs.Domain.Jobs;
 using Crumbs.Web.Accounts;
@@ -16,6 +17,7 @@ public sealed class ExportsModel(JobStore jobs, ExportStore exports) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => Exports = await jobs.ListAsync(User.Id(), JobKinds.Export, 20, ct);
 
+    [Quota(Quota.Exports)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await exports.RequestAsync(User.Id(), ct);

@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Timelines;
@@ -29,6 +30,7 @@ public sealed class IndexModel(Timeline timeline, PostStore posts) : PageModel
         return Page();
     }
 
+    [Quota(Quota.Posts)]
     public async Task<IActionResult> OnPostPostAsync(string? text, CancellationToken ct)
     {
         if (User.Identity?.IsAuthenticated != true)

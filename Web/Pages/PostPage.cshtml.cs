@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
@@ -21,6 +22,7 @@ public sealed class PostPageModel(PostStore posts, CachedPosts cached) : PageMod
         return Page();
     }
 
+    [Quota(Quota.Likes)]
     public async Task<IActionResult> OnPostLikeAsync(long id, bool like, string? returnUrl, CancellationToken ct)
     {
         if (User.Identity?.IsAuthenticated != true)

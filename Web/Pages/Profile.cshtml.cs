@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Posts;
@@ -35,6 +36,7 @@ public sealed class ProfileModel(CachedUsers users, FollowStore follows, Timelin
         return Page();
     }
 
+    [Quota(Quota.Follows)]
     public async Task<IActionResult> OnPostFollowAsync(string handle, bool follow, CancellationToken ct)
     {
         if (base.User.Identity?.IsAuthenticated != true)

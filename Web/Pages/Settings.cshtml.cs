@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Media;
@@ -35,6 +36,7 @@ public sealed class SettingsModel(UserStore users, Avatars avatars, JobStore job
         return Done("Profile saved.");
     }
 
+    [Quota(Quota.Avatars)]
     public async Task<IActionResult> OnPostAvatarAsync(IFormFile? avatar, CancellationToken ct)
     {
         var bytes = avatar is null ? [] : await Upload.ReadAsync(avatar.OpenReadStream(), avatar.Length, ImageCheck.MaxBytes, ct);

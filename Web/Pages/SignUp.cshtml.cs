@@ -1,3 +1,4 @@
+using Crumbs.Web.Quotas;
 using Crumbs.Web.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,6 +11,7 @@ public sealed class SignUpModel(AccountService accounts) : PageModel
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Password { get; set; }
 
+    [Quota(Quota.SignUps)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var (user, errors, taken) = await accounts.SignUpAsync(Handle, DisplayName, Password, ct);

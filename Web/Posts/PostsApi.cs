@@ -1,6 +1,7 @@
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Posts;
@@ -12,11 +13,11 @@ public static class PostsApi
     public static void MapPostsApi(this WebApplication app)
     {
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
-        posts.MapPost("/", CreateAsync).RequireAuthorization();
+        posts.MapPost("/", CreateAsync).RequireAuthorization().RequireQuota(Quota.Posts);
         posts.MapGet("/{id:long}", GetAsync);
         posts.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization();
-        posts.MapPut("/{id:long}/like", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, true, http, store, ct)).RequireAuthorization();
-        posts.MapDelete("/{id:long}/like", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, false, http, store, ct)).RequireAuthorization();
+        posts.MapPut("/{id:long}/like", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, true, http, store, ct)).RequireAuthorization().RequireQuota(Quota.Likes);
+        posts.MapDelete("/{id:long}/like", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, false, http, store, ct)).RequireAuthorization().RequireQuota(Quota.Likes);
     }
 
     private static async Task<Results<Created<PostDto>, ValidationProblem>> CreateAsync(

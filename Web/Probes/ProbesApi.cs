@@ -11,7 +11,8 @@ namespace Crumbs.Web.Probes;
 
 /// <summary>
 /// Operator probes: send a message through the outbox and RabbitMQ to whichever worker takes it, then read what it
-/// wrote to Postgres and Redis. They show every piece of the system talking to every other.
+/// wrote to Postgres and Redis. They show every piece of the system talking to every other. Operator endpoints: they
+/// need the operator key (a probe can ask a worker to fail, and fills the dead-letter queue).
 /// </summary>
 public static class ProbesApi
 {
@@ -20,7 +21,7 @@ public static class ProbesApi
 
     public static void MapProbesApi(this WebApplication app)
     {
-        var probes = app.MapGroup("/api/probes").WithTags("Probes");
+        var probes = app.MapOperatorGroup("/api/probes");
         probes.MapPost("/", SendAsync);
         probes.MapGet("/{id:guid}", ReadAsync);
     }

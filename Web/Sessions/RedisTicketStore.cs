@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Crumbs.Web.Sessions;
@@ -10,8 +11,25 @@ namespace Crumbs.Web.Sessions;
 /// (protected with the shared Data Protection keys); every clone looks the session up here on every request, so a
 /// session revoked on one clone is gone on all of them at once.
 /// </summary>
-public sealed class RedisTicketStore(IConnectionMultiplexer redis, TimeProvider clock) : ITicketStore
+public sealed class RedisTicketStore(IConnectionMultiplexer redis, IOptions<SessionTimeouts> options, TimeProvider clock) : ITicketStore
 {
+    // Writes the session and lists it under its user; the user's list lives as long as the longest session.
+    private const string Store = """
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        redis.call('SADD', KEYS[2], ARGV[3])
+        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+        return 1
+        """;
+
+    // A sliding renewal only rewrites a session that still exists and still belongs to the same user, in one step:
+    // a renewal racing "sign out everywhere" or a sign-out cannot write a revoked session back.
+    private const string Renew = """
+        if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 0 then return 0 end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'XX')
+        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+        return 1
+        """;
+
     private static RedisKey SessionKey(string id) => $"session:{id}";
 
     private static RedisKey UserSessionsKey(string userId) => $"user-sessions:{userId}";
@@ -20,31 +38,35 @@ public sealed class RedisTicketStore(IConnectionMultiplexer redis, TimeProvider 
     {
         var id = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await RenewAsync(id, ticket);
+        await WriteAsync(Store, id, ticket);
         return id;
     }
 
-    public async Task RenewAsync(string key, AuthenticationTicket ticket)
-    {
-        var userId = UserIdOf(ticket);
-        var ttl = (ticket.Properties.ExpiresUtc ?? clock.GetUtcNow().AddDays(14)) - clock.GetUtcNow();
-        var transaction = redis.GetDatabase().CreateTransaction();
-        _ = transaction.StringSetAsync(SessionKey(key), TicketSerializer.Default.Serialize(ticket), ttl);
-        _ = transaction.SetAddAsync(UserSessionsKey(userId), key);
-        _ = transaction.KeyExpireAsync(UserSessionsKey(userId), ttl); // sessions share one idle timeout: the newest lives longest
-        await transaction.ExecuteAsync();
-    }
+    public Task RenewAsync(string key, AuthenticationTicket ticket) => WriteAsync(Renew, key, ticket);
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
         var bytes = (byte[]?)await redis.GetDatabase().StringGetAsync(SessionKey(key));
-        return bytes is null ? null : TicketSerializer.Default.Deserialize(bytes);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var ticket = TicketSerializer.Default.Deserialize(bytes);
+        if (ticket is null || SessionLifetime.Remaining(ticket, clock.GetUtcNow(), options.Value) <= TimeSpan.Zero)
+        {
+            await RemoveAsync(key);   // past its absolute lifetime: however active, the user signs in again
+            return null;
+        }
+
+        return ticket;
     }
 
     public async Task RemoveAsync(string key)
     {
         var database = redis.GetDatabase();
-        if (await RetrieveAsync(key) is { } ticket)
+        var bytes = (byte[]?)await database.StringGetAsync(SessionKey(key));
+        if (bytes is not null && TicketSerializer.Default.Deserialize(bytes) is { } ticket)
         {
             await database.SetRemoveAsync(UserSessionsKey(UserIdOf(ticket)), key);
         }
@@ -61,6 +83,20 @@ public sealed class RedisTicketStore(IConnectionMultiplexer redis, TimeProvider 
         await database.KeyDeleteAsync(keys);
     }
 
+    private async Task WriteAsync(string script, string id, AuthenticationTicket ticket)
+    {
+        var ttl = SessionLifetime.Remaining(ticket, clock.GetUtcNow(), options.Value);
+        if (ttl <= TimeSpan.Zero)
+        {
+            await RemoveAsync(id);
+            return;
+        }
+
+        await redis.GetDatabase().ScriptEvaluateAsync(script,
+            [SessionKey(id), UserSessionsKey(UserIdOf(ticket))],
+            [TicketSerializer.Default.Serialize(ticket), (long)Math.Ceiling(ttl.TotalMilliseconds), id]);
+    }
+
     private static string UserIdOf(AuthenticationTicket ticket) =>
         ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier)
         ?? throw new InvalidOperationException("A session must belong to a user.");
@@ -68,7 +104,7 @@ public sealed class RedisTicketStore(IConnectionMultiplexer redis, TimeProvider 
 
 /// <summary>Gives the cookie handler the Redis store once the container has built it.</summary>
 public sealed class UseRedisTicketStore(RedisTicketStore store)
-    : Microsoft.Extensions.Options.IPostConfigureOptions<CookieAuthenticationOptions>
+    : IPostConfigureOptions<CookieAuthenticationOptions>
 {
     public void PostConfigure(string? name, CookieAuthenticationOptions options) => options.SessionStore = store;
 }

@@ -22,6 +22,7 @@ public static class SessionServices
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "data-protection-keys"));
 
+        builder.Services.AddOptions<SessionTimeouts>().BindConfiguration(SessionTimeouts.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RedisTicketStore>();
         builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseRedisTicketStore>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -31,7 +32,8 @@ public static class SessionServices
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = builder.Configuration.GetValue("Crumbs:Sessions:IdleTimeout", TimeSpan.FromDays(14));
+                options.ExpireTimeSpan = builder.Configuration.GetSection(SessionTimeouts.Section).Get<SessionTimeouts>()?.IdleTimeout
+                    ?? new SessionTimeouts().IdleTimeout;
                 options.SlidingExpiration = true;
                 options.LoginPath = "/signin";
                 options.AccessDeniedPath = "/signin";

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Crumbs.Domain.Baking;
-using Crumbs.Domain.Exports;
-using Crumbs.Domain.Jobs;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -54,9 +52,6 @@ public sealed partial class Bakery(NpgsqlDataSource db, IConnectionMultiplexer r
         var startedAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("select clock_timestamp()", transaction: transaction, cancellationToken: ct));
         var trending = await TrendingBake.BakeAsync(connection, transaction, ct);
         var suggestions = await SuggestionsBake.BakeAsync(connection, transaction, options.Value.ActiveUsers, ct);
-        // Housekeeping that one replica at a time is enough for.
-        await ExportStore.PruneAsync(connection, transaction, ct);
-        await JobStore.PruneAsync(connection, transaction, ct);
         if (!await Lease.IsHeldAsync(connection, transaction, ct))
         {
             throw new LeaseLostException();

@@ -17,11 +17,7 @@ public static class BakingApi
 
     public static void MapBakingApi(this WebApplication app)
     {
-        if (app.MapOperatorGroup("/admin/bakes") is not { } bakes)
-        {
-            return;
-        }
-
+        var bakes = app.MapOperatorGroup("/admin/bakes");
         bakes.MapPost("/", BakeNowAsync);
         bakes.MapGet("/", RecentAsync);
     }

@@ -13,11 +13,7 @@ public static class DeadLettersApi
 {
     public static void MapDeadLettersApi(this WebApplication app)
     {
-        if (app.MapOperatorGroup("/admin/dead-letters") is not { } deadLetters)
-        {
-            return;
-        }
-
+        var deadLetters = app.MapOperatorGroup("/admin/dead-letters");
         deadLetters.MapGet("/{queue}", PeekAsync);
         deadLetters.MapPost("/{queue}/replay", ReplayAsync);
         deadLetters.MapPost("/replay", ReplayAllAsync);

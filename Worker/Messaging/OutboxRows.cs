@@ -53,21 +53,6 @@ internal static class OutboxRows
             """,
             new { id, error = $"{error.GetType().Name}: {error.Message}", refused }, transaction));
 
-    /// <summary>
-    /// Forgets what is long done: sent outbox rows, and processed-message records older than any duplicate or
-    /// redelivery could arrive (retries end within a minute, relay duplicates within seconds).
-    /// </summary>
-    public static async Task<int> PruneAsync(NpgsqlDataSource db, TimeSpan olderThan, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            delete from outbox where sent_at < now() - @olderThan;
-            delete from processed_message where processed_at < now() - @olderThan;
-            """,
-            new { olderThan }, cancellationToken: cancellationToken));
-    }
-
     public static async Task<long> CountPendingAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
