@@ -124,7 +124,10 @@ public sealed class Sweep(CrumbsApp crumbs) : IDisposable
                 return $"{status} {Shorten(body)}";
             }
 
-            if (probe.Expect == Expect.Refused && status < 400)
+            // A page answers someone who is not signed in by sending them to sign in: its way of saying 401.
+            var toSignIn = status is 302 or 303 && !IsApi(probe.Path) && response.Headers.Location is { } to
+                && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith("/signin", StringComparison.Ordinal);
+            if (probe.Expect == Expect.Refused && status < 400 && !toSignIn)
             {
                 return $"{status}, where a 4xx was due";
             }
