@@ -85,6 +85,9 @@ public sealed class Sweep(CrumbsApp crumbs) : IDisposable
     private async Task<string?> CheckAsync(Probe probe, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(probe.Method, new Uri(probe.Path, UriKind.Relative)) { Content = probe.Body?.Invoke() };
+        // A body over the limit is refused before it is read; without waiting for 100 Continue, the refusal can
+        // reach the client while it is still sending, and it sees a broken connection instead of the 413.
+        request.Headers.ExpectContinue = request.Content?.Headers.ContentLength > 1_000_000 ? true : null;
         if (probe.As is { } session)
         {
             request.Headers.TryAddWithoutValidation("Cookie", session.Cookies.GetCookieHeader(crumbs.WebAddress));

@@ -236,6 +236,7 @@ public sealed class HostileInputTests(CrumbsApp crumbs, SecurityPeople people) :
     {
         using var sweep = new Sweep(crumbs);
         var failures = await sweep.RunAsync(probes);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{probes.Count} hostile requests, {failures.Count} answered wrongly");
         Assert.True(failures.Count == 0,
             $"{failures.Count} of {probes.Count} hostile requests were answered wrongly:\n{string.Join('\n', failures)}");
     }
