@@ -7,9 +7,11 @@ namespace Crumbs.Web.Hosting;
 /// <summary>Bodies for bare status codes: problem details for the API, a short readable page for people.</summary>
 public static class ErrorPages
 {
-    public static async Task WriteAsync(StatusCodeContext context)
+    public static Task WriteAsync(StatusCodeContext context) => WriteAsync(context.HttpContext);
+
+    /// <summary>The body for the status code already set on the response (also for an exception the handler caught).</summary>
+    public static async Task WriteAsync(HttpContext http)
     {
-        var http = context.HttpContext;
         if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/media"))
         {
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new() { HttpContext = http });

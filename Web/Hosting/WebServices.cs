@@ -1,6 +1,7 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Hosting;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Pages;
 using Crumbs.Web.Quotas;
 using Crumbs.Web.Security;
 using Crumbs.Web.Sessions;
@@ -32,7 +33,7 @@ public static class WebServices
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<Timelines.Timeline>();
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new OnlyHandledRequests()));
         builder.AddApiReference();
         return builder;
     }
@@ -57,12 +58,16 @@ public static class WebServices
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
+                // Postgres refused a value as data (class 22: a NUL in a string, a number out of range): the client's too.
+                Npgsql.PostgresException { SqlState: ['2', '2', ..] } => StatusCodes.Status400BadRequest,
                 // Sessions live in Redis: without it a signed-in request cannot be served. It recovers by itself.
                 StackExchange.Redis.RedisException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
+            ExceptionHandler = ErrorPages.WriteAsync, // problem details for the API, a readable page for people
         });
         app.UseStatusCodePages(ErrorPages.WriteAsync);
+        app.UseReadableCharsetsOnly();
         app.UseSqlCapture();
         app.UseStaticFiles();
         app.UseAuthentication();

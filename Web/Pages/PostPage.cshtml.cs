@@ -42,6 +42,12 @@ public sealed class PostPageModel(PostStore posts, CachedPosts cached) : PageMod
             return Challenge();
         }
 
-        return await posts.DeleteAsync(id, User.Id(), ct) ? Redirect($"/users/{User.Identity!.Name}") : Forbid();
+        if (await posts.DeleteAsync(id, User.Id(), ct))
+        {
+            return Redirect($"/users/{User.Identity!.Name}");
+        }
+
+        // As the API answers: 404 when there is no such post, 403 when it is someone else's (not a sign-in redirect).
+        return await posts.FindAsync(id, ct) is null ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
     }
 }
