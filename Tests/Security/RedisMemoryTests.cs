@@ -36,7 +36,7 @@ public sealed class RedisMemoryTests(CrumbsApp crumbs)
         }
     }
 
-    /// <summary>volatile-ttl evicts by remaining TTL: this is the order the docs promise (docs/security-operators.md).</summary>
+    /// <summary>volatile-ttl evicts by remaining TTL: this is the order the docs promise (docs/security.md).</summary>
     [Fact]
     public async Task Cache_entries_expire_in_minutes_sessions_in_days_and_the_key_ring_never()
     {
