@@ -108,7 +108,8 @@ public sealed partial class SecurityHeadersTests(CrumbsApp crumbs)
 
     private static string[] ScriptSources(string directive) => directive.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    [GeneratedRegex(@"<script(?![^>]*\bsrc=)[^>]*>\s*\S|\son[a-z]+\s*=|\sstyle\s*=|<style", RegexOptions.IgnoreCase)]
+    // Attributes count only inside a tag: text shown as text (&lt;img onerror=…&gt;, stored by other tests) has no raw < or >.
+    [GeneratedRegex(@"<script(?![^>]*\bsrc=)[^>]*>\s*\S|<[a-z][^>]*\son[a-z]+\s*=|<[a-z][^>]*\sstyle\s*=|<style", RegexOptions.IgnoreCase)]
     private static partial Regex InlineCode();
 
     [GeneratedRegex("<script[^>]*>", RegexOptions.IgnoreCase)]

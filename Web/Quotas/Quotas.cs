@@ -11,11 +11,14 @@ namespace Crumbs.Web.Quotas;
 /// Per-user quotas, counted in Redis (fixed windows of the RedisRateLimiting library), so they hold however a
 /// user's requests are spread over the clones. The key names only the quota and a user id or an IP address.
 /// </summary>
-public sealed class Quotas : IAsyncDisposable
+public sealed partial class Quotas : IAsyncDisposable
 {
     private readonly Dictionary<Quota, PartitionedRateLimiter<string>> _limiters;
+    private readonly ILogger<Quotas> _logger;
 
-    public Quotas(IConnectionMultiplexer redis, IOptions<QuotaLimits> options) =>
+    public Quotas(IConnectionMultiplexer redis, IOptions<QuotaLimits> options, ILogger<Quotas> logger)
+    {
+        _logger = logger;
         _limiters = Enum.GetValues<Quota>().ToDictionary(quota => quota, quota =>
         {
             var limit = options.Value.Of(quota);
@@ -27,6 +30,7 @@ public sealed class Quotas : IAsyncDisposable
                     Window = limit.Window,
                 }));
         });
+    }
 
     /// <summary>Null when the action may go ahead (and is counted); otherwise how long to wait.</summary>
     public async Task<TimeSpan?> TakeAsync(Quota quota, HttpContext http)
@@ -34,7 +38,19 @@ public sealed class Quotas : IAsyncDisposable
         var who = quota == Quota.SignUps || http.User.Identity?.IsAuthenticated != true
             ? http.Connection.RemoteIpAddress?.ToString() ?? "unknown"
             : http.User.Id().ToString(CultureInfo.InvariantCulture);
-        using var lease = await _limiters[quota].AcquireAsync(who, 1, http.RequestAborted);
+        RateLimitLease lease;
+        try
+        {
+            lease = await _limiters[quota].AcquireAsync(who, 1, http.RequestAborted);
+        }
+        catch (RedisException exception)
+        {
+            // Quotas guard against abuse, not against an outage: without Redis the write goes ahead (and commits).
+            LogQuotaUncounted(_logger, exception, quota);
+            return null;
+        }
+
+        using var _ = lease;
         if (lease.IsAcquired)
         {
             return null;
@@ -53,4 +69,7 @@ public sealed class Quotas : IAsyncDisposable
             await limiter.DisposeAsync();
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Redis is unavailable: {Quota} went ahead uncounted")]
+    private static partial void LogQuotaUncounted(ILogger logger, Exception exception, Quota quota);
 }
