@@ -12,6 +12,7 @@ using Crumbs.Worker.Timelines;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
+builder.AddBroker();
 builder.Services.AddHostedService<OutboxRelay>();
 builder.Services.AddHostedService<QueueDepth>();
 builder.Services.AddConsumer<ProbeHandler>();
