@@ -7,7 +7,8 @@ namespace Crumbs.Domain.Caching;
 /// <summary>Hits, misses, load time and hit ratio per kind of object, on the "Crumbs" meter (seen in the dashboard).</summary>
 public static class CacheTelemetry
 {
-    private static readonly Meter Meter = new(Microsoft.Extensions.Hosting.Telemetry.Name);
+    // The app's meter, which every host exports (ServiceDefaults/Telemetry.cs); Domain names it without referencing the hosts' defaults.
+    private static readonly Meter Meter = new("Crumbs");
     private static readonly Counter<long> Requests = Meter.CreateCounter<long>("crumbs.cache.requests", description: "Cached object reads, by kind and result (hit or miss)");
     private static readonly Histogram<double> Loads = Meter.CreateHistogram<double>("crumbs.cache.load.duration", "ms", "Time to load missing objects from Postgres");
     private static readonly ConcurrentDictionary<string, (long Hits, long Misses)> Totals = new();

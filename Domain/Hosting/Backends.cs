@@ -35,7 +35,6 @@ public static class Backends
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<FollowStore>();
         builder.Services.AddSingleton<TimelineStore>();
-        builder.Services.AddSingleton<Demo.DemoSeeder>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<BakedReads>();
