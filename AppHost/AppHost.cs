@@ -25,7 +25,8 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithSettings("Crumbs:TrustedProxies")
     .WithSettings("Crumbs:Media")                     // the pixel budget of a picture
     .WithSettings("Crumbs:ApiReference")              // /openapi and /scalar outside Development
-    .WithSettings("Crumbs:Bench");                    // ./crumbs bench turns on its endpoints (Web/Bench)
+    .WithSettings("Crumbs:Diagnostics")               // test and bench switches, never in Production
+    .WithSettings("Crumbs:Bench");
 
 builder.AddProject<Projects.Worker>("worker")         // queue consumers, the outbox relay and the bakers
     .WithReplicas(builder.Configuration.GetValue("Crumbs:WorkerReplicas", 2))
@@ -35,6 +36,7 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithSettings("Crumbs:Messaging")
     .WithSettings("Crumbs:Baking")
     .WithSettings("Crumbs:Housekeeping")
+    .WithSettings("Crumbs:Diagnostics")
     .WithSettings("Crumbs:Bench")
     .WithSettings("Crumbs:Media")
     .WithOperatorKey(operatorKey)

@@ -41,7 +41,7 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         foreach (var arg in new[]
         {
             "--Servers:Mode=local", $"--Servers:DataPath={dataPath}", $"--Crumbs:WebPort={FreePort()}",
-            $"--Crumbs:WebReplicas={webReplicas}", "--Crumbs:Bench:Enabled=true", $"--Crumbs:Bench:RunId={runId}",
+            $"--Crumbs:WebReplicas={webReplicas}", "--Crumbs:Diagnostics:BenchEndpoints=true", $"--Crumbs:Bench:RunId={runId}",
             // One machine plays every user: the per-user and per-address limits would measure themselves.
             "--Crumbs:SignIn:AttemptsPerAddress=1000000", "--Crumbs:Quotas:Posts:Limit=10000000",
             "--Crumbs:Quotas:Likes:Limit=10000000", "--Crumbs:Quotas:Follows:Limit=10000000", "--Crumbs:Quotas:SignUps:Limit=10000000",

@@ -18,6 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
 builder.AddWebServices();
+builder.AddDiagnostics();
 builder.AddBench();
 
 var app = builder.Build();

@@ -11,6 +11,7 @@ using Crumbs.Worker.Timelines;
 // probes and operators.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddDiagnostics();
 builder.AddBackends();
 builder.AddBroker();
 builder.Services.AddHostedService<OutboxRelay>();

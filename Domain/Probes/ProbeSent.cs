@@ -3,7 +3,7 @@ namespace Crumbs.Domain.Probes;
 /// <summary>
 /// A round trip that shows the clones at work: a web replica sends it, a worker replica records it in Postgres
 /// and Redis, and any web replica can read the result back. <paramref name="FailTimes"/> asks the worker to fail
-/// that many attempts first (honoured only where Crumbs:Probes:AllowFailures is true), to drive retries and dead letters.
+/// that many attempts first (honoured only where Crumbs:Diagnostics:FailureInjection is on), to drive retries and dead letters.
 /// </summary>
 public sealed record ProbeSent(Guid Id, string SentBy, int FailTimes = 0)
 {

@@ -1,6 +1,6 @@
 using Crumbs.Domain.Posts;
 using Dapper;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Crumbs.Domain.Timelines;
@@ -10,10 +10,10 @@ namespace Crumbs.Domain.Timelines;
 /// too popular to fan out, and one batched fetch of the posts (the celebrities' newest posts merged in on read).
 /// Three statements, none with a JOIN, whatever the number of accounts the reader follows.
 /// </summary>
-public sealed class TimelineStore(NpgsqlDataSource db, IConfiguration configuration)
+public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions> options)
 {
     /// <summary>Authors with more followers than this are not fanned out; their posts are merged in when read.</summary>
-    public int CelebrityThreshold { get; } = configuration.GetValue("Crumbs:Timeline:CelebrityThreshold", 1000);
+    public int CelebrityThreshold => options.Value.CelebrityThreshold;
 
     public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct)
     {

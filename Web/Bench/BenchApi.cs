@@ -5,7 +5,7 @@ using Crumbs.Web.Timelines;
 namespace Crumbs.Web.Bench;
 
 /// <summary>
-/// Endpoints for `./crumbs bench` (see Benchmarks/), mapped only when Crumbs:Bench:Enabled is true (the bench
+/// Endpoints for `./crumbs bench` (see Benchmarks/), mapped only when Crumbs:Diagnostics:BenchEndpoints is true (the bench
 /// command sets it through the AppHost): the app never uses them. /bench/plaintext is the ceiling every scenario is
 /// compared with: the same process answering without any work; then the four ways of reading a home timeline.
 /// </summary>
@@ -13,7 +13,7 @@ public static class BenchApi
 {
     public static void MapBenchApi(this WebApplication app)
     {
-        if (!app.Configuration.GetValue("Crumbs:Bench:Enabled", false))
+        if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DiagnosticsOptions>>().Value.BenchEndpoints)
         {
             return;
         }
@@ -26,13 +26,10 @@ public static class BenchApi
         timeline.MapGet("/cached-objects", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.CachedObjectsAsync(user, b, ct)));
     }
 
+    /// <summary>Registered always, resolved only where the endpoints are mapped.</summary>
     public static WebApplicationBuilder AddBench(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.GetValue("Crumbs:Bench:Enabled", false))
-        {
-            builder.Services.AddSingleton<BenchTimelines>();
-        }
-
+        builder.Services.AddSingleton<BenchTimelines>();
         return builder;
     }
 

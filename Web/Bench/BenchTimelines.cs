@@ -10,7 +10,7 @@ namespace Crumbs.Web.Bench;
 
 /// <summary>
 /// The four ways of reading the same home timeline page, so the benchmark shows what each lesson buys.
-/// Benchmark-only: mapped when Crumbs:Bench:Enabled is true; the app itself never calls these.
+/// Benchmark-only: mapped when Crumbs:Diagnostics:BenchEndpoints is true; the app itself never calls these.
 /// </summary>
 public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, PostStore posts, IConnectionMultiplexer redis)
 {

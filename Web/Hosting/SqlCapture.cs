@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Crumbs.Web.Hosting;
 
 /// <summary>
-/// Diagnostics for the "hot reads use no JOIN" proof: when Crumbs:Diagnostics:SqlCapture is on and a request asks
+/// Diagnostics for the "hot reads use no JOIN" proof: when Crumbs:Diagnostics:SqlCapture is on (never in Production) and a request asks
 /// with X-Capture-Sql, every SQL statement it runs (seen through Npgsql's activities) comes back, base64 JSON,
 /// in the X-Sql-Statements response header. Off by default; the tests turn it on.
 /// </summary>
@@ -18,7 +18,7 @@ public static class SqlCapture
 
     public static WebApplication UseSqlCapture(this WebApplication app)
     {
-        if (!app.Configuration.GetValue("Crumbs:Diagnostics:SqlCapture", false))
+        if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DiagnosticsOptions>>().Value.SqlCapture)
         {
             return app;
         }

@@ -5,7 +5,7 @@ public static class BakingRegistration
     /// <summary>The lease, the bakers and the schedule that runs them in whichever replica holds the lease.</summary>
     public static IServiceCollection AddBaking(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<BakingOptions>(configuration.GetSection(BakingOptions.Section));
+        services.AddOptions<BakingOptions>().Bind(configuration.GetSection(BakingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Lease>();
         services.AddSingleton<Bakery>();
         services.AddHostedService<BakeSchedule>();

@@ -13,7 +13,7 @@ namespace Crumbs.Worker.Probes;
 /// Records a probe in Postgres and Redis, naming this worker replica and the trace it was handled in. Applied once
 /// per message id: the count it bumps would show a duplicate that got through.
 /// </summary>
-public sealed class ProbeHandler(NpgsqlDataSource db, IConnectionMultiplexer redis, IConfiguration configuration)
+public sealed class ProbeHandler(NpgsqlDataSource db, IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<DiagnosticsOptions> diagnostics)
     : IMessageHandler<ProbeSent>
 {
     private static readonly TimeSpan Keep = TimeSpan.FromMinutes(10);
@@ -26,7 +26,7 @@ public sealed class ProbeHandler(NpgsqlDataSource db, IConnectionMultiplexer red
         var deliveries = ProbeSent.DeliveriesKey(message.Id);
         var attempt = await cache.HashIncrementAsync(deliveries, "attempts");
         await cache.KeyExpireAsync(deliveries, Keep);
-        if (attempt <= message.FailTimes && configuration.GetValue("Crumbs:Probes:AllowFailures", false))
+        if (attempt <= message.FailTimes && diagnostics.Value.FailureInjection)
         {
             throw new ProbeFailureException($"Probe {message.Id} asked to fail {message.FailTimes} time(s); this was attempt {attempt}.");
         }

@@ -3,7 +3,7 @@ using Crumbs.Imaging;
 using Crumbs.Tests.Infrastructure;
 using SkiaSharp;
 
-namespace Crumbs.Tests.Security;
+namespace Crumbs.Tests.Unit;
 
 /// <summary>The pixel budget and the reduced-scale decode, on their own: no app, no servers.</summary>
 public sealed class ImageLimitTests

@@ -3,7 +3,7 @@ using Crumbs.Domain.Accounts;
 using Crumbs.Web.Sessions;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Crumbs.Tests.Security;
+namespace Crumbs.Tests.Unit;
 
 /// <summary>The pure rules behind sign-in: the one spelling of a handle, and how long a session may live.</summary>
 public sealed class HandleAndSessionRuleTests

@@ -1,6 +1,6 @@
 using Crumbs.Web.Accounts;
 
-namespace Crumbs.Tests.Security;
+namespace Crumbs.Tests.Unit;
 
 /// <summary>The password rule on its own: no app, no servers.</summary>
 public sealed class PasswordRuleTests

@@ -2,7 +2,7 @@ using Crumbs.Web.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 
-namespace Crumbs.Tests.Security;
+namespace Crumbs.Tests.Unit;
 
 /// <summary>/openapi and /scalar: on in Development, off anywhere else unless Crumbs:ApiReference:Enabled is set.</summary>
 public sealed class ApiReferenceSwitchTests
