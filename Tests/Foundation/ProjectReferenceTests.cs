@@ -23,11 +23,14 @@ public sealed class ProjectReferenceTests
         ["Web"] = (["ServiceDefaults", "Domain", "Imaging"], Uses.AspNetCore | Uses.Skia),
         ["Worker"] = (["ServiceDefaults", "Domain", "Imaging"], Anything),
         ["AppHost"] = (["Web", "Worker"], Anything),      // the hosts as Aspire resources, not as assemblies
-        ["Tests"] = (["AppHost", "Web"], Anything),
+        ["Tests"] = (["AppHost"], Anything),
+        ["Unit"] = (["Web"], Anything),                         // Tests/Unit: the pure rules, without the app
         ["Benchmarks"] = ([], Uses.None),
     };
 
     private static readonly Lazy<Dictionary<string, Project>> Projects = new(ReadProjects);
+
+    private static readonly string Root = RepositoryRoot();
 
     public static TheoryData<string> Names => new(Rule.Keys);
 
@@ -35,8 +38,8 @@ public sealed class ProjectReferenceTests
     public void Every_project_has_a_rule_and_is_in_the_solution()
     {
         Assert.Equal(Rule.Keys.Order(), Projects.Value.Keys.Order());
-        var solution = File.ReadAllText(Path.Combine(RepositoryRoot(), "Aspire.sln"));
-        Assert.All(Rule.Keys, name => Assert.Contains($"\"{name}\\{name}.csproj\"", solution, StringComparison.Ordinal));
+        var solution = File.ReadAllText(Path.Combine(Root, "Aspire.sln"));
+        Assert.All(Projects.Value.Values, project => Assert.Contains($"\"{project.Path.Replace('/', '\\')}\"", solution, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -83,14 +86,13 @@ public sealed class ProjectReferenceTests
         return seen;
     }
 
-    private sealed record Project(string[] References, string[] Packages, Uses Uses, string[] Versioned);
+    private sealed record Project(string Path, string[] References, string[] Packages, Uses Uses, string[] Versioned);
 
     private static Dictionary<string, Project> ReadProjects()
     {
-        var root = RepositoryRoot();
-        return Directory.EnumerateDirectories(root)
-            .Select(folder => Path.Combine(folder, $"{Path.GetFileName(folder)}.csproj"))
-            .Where(File.Exists)
+        return Directory.EnumerateFiles(Root, "*.csproj", SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(Root, path).Split(Path.DirectorySeparatorChar)
+                .Any(folder => folder is "bin" or "obj" or "TestResults" || folder.StartsWith('.')))
             .ToDictionary(path => Path.GetFileNameWithoutExtension(path), path =>
             {
                 var xml = XDocument.Load(path).Root!;
@@ -115,6 +117,7 @@ public sealed class ProjectReferenceTests
                 }
 
                 return new Project(
+                    Path.GetRelativePath(Root, path).Replace('\\', '/'),
                     Items("ProjectReference").Select(reference => Path.GetFileNameWithoutExtension(reference.Replace('\\', '/'))).ToArray(),
                     packages, uses,
                     xml.Descendants("PackageReference").Where(item => item.Attribute("Version") is not null)
