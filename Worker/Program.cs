@@ -2,6 +2,7 @@ using Crumbs.Domain.Hosting;
 using Crumbs.Worker.Baking;
 using Crumbs.Worker.Exports;
 using Crumbs.Worker.Housekeeping;
+using Crumbs.Worker.Jobs;
 using Crumbs.Worker.Media;
 using Crumbs.Worker.Messaging;
 using Crumbs.Worker.Probes;
@@ -26,6 +27,8 @@ builder.Services.AddConsumer<AvatarHandler>();
 builder.Services.AddConsumer<ExportHandler>();
 builder.Services.AddBaking(builder.Configuration);
 builder.AddHousekeeping();
+builder.Services.AddSingleton<JobRun>();
+builder.Services.AddSingleton<TimelineTelemetry>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

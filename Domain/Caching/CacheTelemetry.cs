@@ -1,48 +1,73 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Crumbs.Domain.Caching;
 
-/// <summary>Hits, misses, load time and hit ratio per kind of object, on the "Crumbs" meter (seen in the dashboard).</summary>
-public static class CacheTelemetry
+/// <summary>
+/// The one place cached reads are counted: hits, misses, load time and hit ratio per kind of object, on the
+/// "Crumbs" meter (seen in the dashboard). FusionCache's own OpenTelemetry package is not on this machine's mirror.
+/// </summary>
+public sealed class CacheTelemetry
 {
-    // The app's meter, which every host exports (ServiceDefaults/Telemetry.cs); Domain names it without referencing the hosts' defaults.
-    private static readonly Meter Meter = new("Crumbs");
-    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("crumbs.cache.requests", description: "Cached object reads, by kind and result (hit or miss)");
-    private static readonly Histogram<double> Loads = Meter.CreateHistogram<double>("crumbs.cache.load.duration", "ms", "Time to load missing objects from Postgres");
-    private static readonly ConcurrentDictionary<string, (long Hits, long Misses)> Totals = new();
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _loads;
+    private readonly ConcurrentDictionary<string, (long Hits, long Misses)> _totals = new();
 
-    static CacheTelemetry() => Meter.CreateObservableGauge("crumbs.cache.hit_ratio", () =>
-        Totals.Select(t => new Measurement<double>(t.Value.Hits / (double)Math.Max(1, t.Value.Hits + t.Value.Misses), new KeyValuePair<string, object?>("kind", t.Key))),
-        description: "Share of cached object reads served from the cache, since this process started");
+    public CacheTelemetry(IMeterFactory meters)
+    {
+        // The app's meter, which every host exports (ServiceDefaults/Telemetry.cs); Domain names it without referencing the hosts' defaults.
+        var meter = meters.Create("Crumbs");
+        _requests = meter.CreateCounter<long>("crumbs.cache.requests", description: "Cached object reads, by kind and result (hit or miss)");
+        _loads = meter.CreateHistogram<double>("crumbs.cache.load.duration", "ms", "Time to load missing objects from Postgres");
+        meter.CreateObservableGauge("crumbs.cache.hit_ratio", () =>
+            _totals.Select(t => new Measurement<double>(t.Value.Hits / (double)Math.Max(1, t.Value.Hits + t.Value.Misses), new KeyValuePair<string, object?>("kind", t.Key))),
+            description: "Share of cached object reads served from the cache, since this process started");
+    }
 
-    public static void Hits(string kind, int count) => Record(kind, count, 0);
+    /// <summary>One object through the cache: a hit is counted as such, a miss is loaded, timed and counted.</summary>
+    public async Task<T> GetOrLoadAsync<T>(IFusionCache cache, string kind, string key, Func<CancellationToken, Task<T>> load,
+        FusionCacheEntryOptions? options, CancellationToken ct)
+    {
+        var loaded = false;
+        var value = await cache.GetOrSetAsync<T>(key, async (_, token) =>
+        {
+            loaded = true;
+            return await LoadAsync(kind, 1, () => load(token));
+        }, options, ct);
+        if (!loaded)
+        {
+            Hits(kind, 1);
+        }
 
-    public static void Misses(string kind, int count) => Record(kind, 0, count);
+        return value;
+    }
+
+    public void Hits(string kind, int count) => Record(kind, count, 0);
 
     /// <summary>Times a load from Postgres and counts what it loaded as misses.</summary>
-    public static async Task<T> LoadAsync<T>(string kind, int count, Func<Task<T>> load)
+    public async Task<T> LoadAsync<T>(string kind, int count, Func<Task<T>> load)
     {
         var clock = Stopwatch.StartNew();
         var result = await load();
-        Loads.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
-        Misses(kind, count);
+        _loads.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
+        Record(kind, 0, count);
         return result;
     }
 
-    private static void Record(string kind, int hits, int misses)
+    private void Record(string kind, int hits, int misses)
     {
         if (hits > 0)
         {
-            Requests.Add(hits, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", "hit"));
+            _requests.Add(hits, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", "hit"));
         }
 
         if (misses > 0)
         {
-            Requests.Add(misses, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", "miss"));
+            _requests.Add(misses, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", "miss"));
         }
 
-        Totals.AddOrUpdate(kind, (hits, misses), (_, t) => (t.Hits + hits, t.Misses + misses));
+        _totals.AddOrUpdate(kind, (hits, misses), (_, t) => (t.Hits + hits, t.Misses + misses));
     }
 }

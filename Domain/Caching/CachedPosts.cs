@@ -7,7 +7,7 @@ namespace Crumbs.Domain.Caching;
 /// Post objects by id. A page of posts is read from the cache all at once (the clone's own copies first, then the
 /// rest from Redis in one pipelined batch), and only the posts still missing go to Postgres, in one statement.
 /// </summary>
-public sealed class CachedPosts(IFusionCache cache, PostStore posts)
+public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTelemetry telemetry)
 {
     private const string Kind = "post";
     private static readonly FusionCacheEntryOptions ReadOnly = new() { SkipDistributedLocker = true };
@@ -15,21 +15,8 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts)
     public static string Key(long id) => $"post:{id}";
 
     /// <summary>One post; concurrent misses on every clone wait for a single load (the distributed locker).</summary>
-    public async Task<Post?> FindAsync(long id, CancellationToken ct)
-    {
-        var loaded = false;
-        var post = await cache.GetOrSetAsync<Post?>(Key(id), async (_, token) =>
-        {
-            loaded = true;
-            return await CacheTelemetry.LoadAsync(Kind, 1, () => posts.FindAsync(id, token));
-        }, token: ct);
-        if (!loaded)
-        {
-            CacheTelemetry.Hits(Kind, 1);
-        }
-
-        return post;
-    }
+    public Task<Post?> FindAsync(long id, CancellationToken ct) =>
+        telemetry.GetOrLoadAsync(cache, Kind, Key(id), token => posts.FindAsync(id, token), null, ct);
 
     /// <summary>The posts that exist, in the order of the ids asked for.</summary>
     public async Task<IReadOnlyList<Post>> FindManyAsync(IReadOnlyList<long> ids, CancellationToken ct)
@@ -44,11 +31,11 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts)
             }
         }
 
-        CacheTelemetry.Hits(Kind, found.Count);
+        telemetry.Hits(Kind, found.Count);
         var missing = ids.Where(id => !found.ContainsKey(id)).Distinct().ToList();
         if (missing.Count > 0)
         {
-            var loaded = await CacheTelemetry.LoadAsync(Kind, missing.Count, () => posts.FindManyAsync(missing, ct));
+            var loaded = await telemetry.LoadAsync(Kind, missing.Count, () => posts.FindManyAsync(missing, ct));
             await RememberAsync(loaded, ct);
             foreach (var post in loaded)
             {

@@ -9,7 +9,7 @@ namespace Crumbs.Domain.Caching;
 /// post objects in one batched read. With everything cached a page runs no SQL at all; with nothing cached it runs
 /// the three statements of <see cref="TimelineStore"/>, and the posts it read go into the cache on the way.
 /// </summary>
-public sealed class CachedTimeline(IFusionCache cache, TimelineStore timelines, CachedPosts posts, TimelineVersions versions)
+public sealed class CachedTimeline(IFusionCache cache, TimelineStore timelines, CachedPosts posts, TimelineVersions versions, CacheTelemetry telemetry)
 {
     private const string Kind = "timeline";
 
@@ -33,18 +33,12 @@ public sealed class CachedTimeline(IFusionCache cache, TimelineStore timelines, 
             return await timelines.PageAsync(userId, before, limit, ct);    // Redis is away: Postgres alone, still right
         }
 
-        var loaded = false;
-        var ids = await cache.GetOrSetAsync<long[]>($"timeline:{userId}:{version}:{before}:{limit}", async (_, token) =>
+        var ids = await telemetry.GetOrLoadAsync(cache, Kind, $"timeline:{userId}:{version}:{before}:{limit}", async token =>
         {
-            loaded = true;
-            var page = await CacheTelemetry.LoadAsync(Kind, 1, () => timelines.PageAsync(userId, before, limit, token));
+            var page = await timelines.PageAsync(userId, before, limit, token);
             await posts.RememberAsync(page, token);
             return page.Select(p => p.Id).ToArray();
         }, PageOptions, ct);
-        if (!loaded)
-        {
-            CacheTelemetry.Hits(Kind, 1);
-        }
 
         return await posts.FindManyAsync(ids, ct);
     }

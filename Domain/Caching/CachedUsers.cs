@@ -4,27 +4,14 @@ using ZiggyCreatures.Caching.Fusion;
 namespace Crumbs.Domain.Caching;
 
 /// <summary>User objects by id, and the (never changing) id of a handle. Writers call <see cref="ForgetAsync"/>.</summary>
-public sealed class CachedUsers(IFusionCache cache, UserStore users)
+public sealed class CachedUsers(IFusionCache cache, UserStore users, CacheTelemetry telemetry)
 {
     private const string Kind = "user";
 
     public static string Key(long id) => $"user:{id}";
 
-    public async Task<User?> FindAsync(long id, CancellationToken ct)
-    {
-        var loaded = false;
-        var user = await cache.GetOrSetAsync<User?>(Key(id), async (_, token) =>
-        {
-            loaded = true;
-            return await CacheTelemetry.LoadAsync(Kind, 1, () => users.FindAsync(id, token));
-        }, token: ct);
-        if (!loaded)
-        {
-            CacheTelemetry.Hits(Kind, 1);
-        }
-
-        return user;
-    }
+    public Task<User?> FindAsync(long id, CancellationToken ct) =>
+        telemetry.GetOrLoadAsync(cache, Kind, Key(id), token => users.FindAsync(id, token), null, ct);
 
     /// <summary>Anything that is not a handle is answered at once: it never reaches Redis or Postgres.</summary>
     public async Task<User?> FindByHandleAsync(string? input, CancellationToken ct)

@@ -53,6 +53,7 @@ public static class ObjectCache
             .WithDistributedLocker(services => new RedisDistributedLocker(
                 Options.Create(new RedisDistributedLockerOptions { ConnectionMultiplexerFactory = () => Redis(services) }),
                 services.GetService<ILogger<RedisDistributedLocker>>()));
+        builder.Services.AddSingleton<CacheTelemetry>();
         builder.Services.AddSingleton<CachedUsers>();
         builder.Services.AddSingleton<CachedPosts>();
         builder.Services.AddSingleton<TimelineVersions>();

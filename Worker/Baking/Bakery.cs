@@ -13,10 +13,9 @@ namespace Crumbs.Worker.Baking;
 /// replica still holds the lease, then copied to Redis, where requests read them first.
 /// </summary>
 public sealed partial class Bakery(NpgsqlDataSource db, IConnectionMultiplexer redis, Lease lease,
-    IOptions<BakingOptions> options, ILogger<Bakery> logger)
+    IOptions<BakingOptions> options, IMeterFactory meters, ILogger<Bakery> logger)
 {
-    private static readonly Meter Meter = new(Microsoft.Extensions.Hosting.Telemetry.Name);
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
+    private readonly Histogram<double> _duration = meters.Create(Microsoft.Extensions.Hosting.Telemetry.Name).CreateHistogram<double>(
         "crumbs.bakes.duration", "s", "Time one bake of trending posts and follow suggestions took");
     private static readonly TimeSpan SuggestionsKeepFor = TimeSpan.FromDays(1);
 
@@ -35,7 +34,7 @@ public sealed partial class Bakery(NpgsqlDataSource db, IConnectionMultiplexer r
             batch.Execute();
             await Task.WhenAll(writes);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            Duration.Record(seconds);
+            _duration.Record(seconds);
             LogBaked(logger, trending.Count, suggestions.Count, seconds * 1000);
         }
         finally

@@ -9,13 +9,13 @@ using Npgsql;
 namespace Crumbs.Worker.Exports;
 
 /// <summary>Writes a person's data export and stores it for download; its job shows how far it has come.</summary>
-public sealed class ExportHandler(NpgsqlDataSource db, JobStore jobs, ExportStore exports, IOptions<RetryPolicy> retries)
+public sealed class ExportHandler(NpgsqlDataSource db, JobStore jobs, ExportStore exports, JobRun run)
     : IMessageHandler<ExportRequested>
 {
     public static string Queue => Queues.ExportRequested;
 
     public Task HandleAsync(ExportRequested message, Delivery delivery, CancellationToken cancellationToken) =>
-        JobRun.RunAsync(jobs, retries.Value, message.JobId, JobKinds.Export, delivery.Retry, async () =>
+        run.RunAsync(message.JobId, JobKinds.Export, delivery.Retry, async () =>
         {
             var document = await ExportDocument.ReadAsync(db, message.UserId,
                 progress => jobs.ProgressAsync(message.JobId, progress, cancellationToken), cancellationToken);

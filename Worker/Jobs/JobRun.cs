@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Messaging;
 using Crumbs.Worker.Messaging;
+using Microsoft.Extensions.Options;
 
 namespace Crumbs.Worker.Jobs;
 
@@ -10,16 +11,13 @@ namespace Crumbs.Worker.Jobs;
 /// Runs a job's work for a handler: times it, and when the last retry fails too, ends the job as failed so its owner
 /// is not left watching "running" while the message sits in the dead-letter queue.
 /// </summary>
-public static class JobRun
+public sealed class JobRun(JobStore jobs, IOptions<RetryPolicy> retries, IMeterFactory meters)
 {
-    private static readonly Meter Meter = new(Microsoft.Extensions.Hosting.Telemetry.Name);
-
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
+    private readonly Histogram<double> _duration = meters.Create(Microsoft.Extensions.Hosting.Telemetry.Name).CreateHistogram<double>(
         "crumbs.jobs.duration", "s", "Time a worker spent on a job, by kind and the state it ended in");
 
     /// <param name="work">Does the job; returns the state it ended in (done or failed).</param>
-    public static async Task RunAsync(JobStore jobs, RetryPolicy retries, Guid jobId, string kind, int retry,
-        Func<Task<string>> work, CancellationToken ct)
+    public async Task RunAsync(Guid jobId, string kind, int retry, Func<Task<string>> work, CancellationToken ct)
     {
         // An ended job (a redelivered or duplicate message) is left as it is.
         if (!await jobs.ProgressAsync(jobId, 5, ct))
@@ -31,12 +29,12 @@ public static class JobRun
         try
         {
             var state = await work();
-            Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new("crumbs.job.kind", kind), new("crumbs.job.state", state));
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new("crumbs.job.kind", kind), new("crumbs.job.state", state));
         }
-        catch (Exception e) when (retry >= retries.MaxRetries && e is not OperationCanceledException)
+        catch (Exception e) when (retry >= retries.Value.MaxRetries && e is not OperationCanceledException)
         {
             await jobs.FailAsync(jobId, "Something went wrong on our side. Please try again later.", CancellationToken.None);
-            Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new("crumbs.job.kind", kind), new("crumbs.job.state", JobStates.Failed));
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new("crumbs.job.kind", kind), new("crumbs.job.state", JobStates.Failed));
             throw;
         }
     }

@@ -17,13 +17,13 @@ namespace Crumbs.Worker.Media;
 /// The web has checked the pixel budget already; the check is made again here, before decoding, in case it was not.
 /// </summary>
 public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars avatars, CacheInvalidation cache,
-    IOptions<RetryPolicy> retries, IOptions<ImageLimits> limits)
+    JobRun run, IOptions<ImageLimits> limits)
     : IMessageHandler<AvatarUploaded>
 {
     public static string Queue => Queues.AvatarUploaded;
 
     public Task HandleAsync(AvatarUploaded message, Delivery delivery, CancellationToken cancellationToken) =>
-        JobRun.RunAsync(jobs, retries.Value, message.JobId, JobKinds.Avatar, delivery.Retry, async () =>
+        run.RunAsync(message.JobId, JobKinds.Avatar, delivery.Retry, async () =>
         {
             if (await avatars.FindUploadAsync(message.JobId, cancellationToken) is not { } upload)
             {

@@ -13,7 +13,8 @@ namespace Crumbs.Worker.Timelines;
 /// Authors above the celebrity threshold are skipped (their posts are merged in when timelines are read).
 /// Naturally idempotent: an entry that is already there stays as it is.
 /// </summary>
-public sealed class FanOutHandler(NpgsqlDataSource db, TimelineStore timelines, CacheInvalidation cache, TimeProvider clock) : IMessageHandler<PostCreated>
+public sealed class FanOutHandler(NpgsqlDataSource db, TimelineStore timelines, CacheInvalidation cache, TimeProvider clock,
+    TimelineTelemetry telemetry) : IMessageHandler<PostCreated>
 {
     public static string Queue => Queues.PostCreated;
 
@@ -33,6 +34,6 @@ public sealed class FanOutHandler(NpgsqlDataSource db, TimelineStore timelines, 
             new { message.PostId, message.AuthorId, threshold = timelines.CelebrityThreshold },
             commandTimeout: 120, cancellationToken: cancellationToken));
         await cache.TimelinesChangedAsync(followers);
-        TimelineTelemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
+        telemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
     }
 }
