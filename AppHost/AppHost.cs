@@ -16,8 +16,7 @@ var web = builder.AddProject<Projects.Web>("web")
     .WithPortSetting("Crumbs:WebPort")                // default: the web project's launch profile (5180)
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(db).WaitFor(db)
-    .WithReference(messaging).WaitFor(messaging)
+    .WithReference(db).WaitFor(db)                    // no broker: the web writes the outbox, the workers relay it
     .WithOperatorKey(operatorKey)
     .WithDemoSeed(operatorKey)
     .WithSettings("Crumbs:Sessions")                  // the edge's limits: docs/security.md

@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDiagnostics();
 builder.AddBackends();
+builder.AddBroker();
 builder.Services.AddHostedService<OutboxRelay>();
 builder.Services.AddHostedService<QueueDepth>();
 builder.Services.AddConsumer<ProbeHandler>();

@@ -1,7 +1,7 @@
 namespace Crumbs.AppHost.Infrastructure;
 
 /// <summary>
-/// Dashboard commands that call a project's operator endpoints (see Domain/Hosting/OperatorEndpoints.cs), sending
+/// Dashboard commands that call a project's operator endpoints (see ServiceDefaults/OperatorEndpoints.cs), sending
 /// the operator key (see <see cref="OperatorKey"/>), so nobody has to type it.
 /// </summary>
 public static class OperatorCommands

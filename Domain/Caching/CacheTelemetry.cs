@@ -17,7 +17,8 @@ public sealed class CacheTelemetry
 
     public CacheTelemetry(IMeterFactory meters)
     {
-        var meter = meters.Create(Microsoft.Extensions.Hosting.Telemetry.Name);
+        // The app's meter, which every host exports (ServiceDefaults/Telemetry.cs); Domain names it without referencing the hosts' defaults.
+        var meter = meters.Create("Crumbs");
         _requests = meter.CreateCounter<long>("crumbs.cache.requests", description: "Cached object reads, by kind and result (hit or miss)");
         _loads = meter.CreateHistogram<double>("crumbs.cache.load.duration", "ms", "Time to load missing objects from Postgres");
         meter.CreateObservableGauge("crumbs.cache.hit_ratio", () =>

@@ -3,7 +3,6 @@ using Crumbs.Domain.Caching;
 using Crumbs.Domain.Baking;
 using Crumbs.Domain.Database;
 using Crumbs.Domain.Media;
-using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Exports;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Jobs;
@@ -17,21 +16,18 @@ namespace Crumbs.Domain.Hosting;
 public static class Backends
 {
     /// <summary>
-    /// Connects a service to Redis ("cache"), Postgres ("db") and RabbitMQ ("messaging") through the Aspire client
-    /// integrations (each with its health check, metrics and traces; RabbitMQ.Client's "RabbitMQ.Client.*" spans
-    /// included), upgrades the schema before it starts, and registers the stores that Web and Worker share.
+    /// Connects a service to Redis ("cache") and Postgres ("db") through the Aspire client integrations (each with
+    /// its health check, metrics and traces), upgrades the schema before it starts, and registers the stores that
+    /// Web and Worker share. The broker is the worker's alone (Worker/Messaging/Broker.cs): the web writes the outbox.
     /// </summary>
     public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisClient("cache");
         builder.AddNpgsqlDataSource("db");
-        builder.AddRabbitMQClient("messaging");
         builder.AddObjectCache();
         builder.Services.AddHostedService<SchemaUpgrade>();
-        builder.Services.Configure<RetryPolicy>(builder.Configuration.GetSection(RetryPolicy.Section));
         builder.Services.AddOptions<ImageLimits>().BindConfiguration(ImageLimits.Section)
             .Validate(limits => limits.MaxPixels > 0, $"{ImageLimits.Section}:MaxPixels must be above 0.").ValidateOnStart();
-        builder.Services.AddSingleton<MessagePublisher>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<MediaStore>();
@@ -40,7 +36,6 @@ public static class Backends
         builder.Services.AddSingleton<FollowStore>();
         builder.Services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TimelineStore>();
-        builder.Services.AddSingleton<Demo.DemoSeeder>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<BakedReads>();

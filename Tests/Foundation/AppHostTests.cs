@@ -34,9 +34,13 @@ public sealed class AppHostTests
                 var env = resources.GetProperty(app).GetProperty("env");
                 Assert.Contains("{cache.connectionString}", env.GetProperty("ConnectionStrings__cache").GetString(), StringComparison.Ordinal);
                 Assert.Contains("{db.connectionString}", env.GetProperty("ConnectionStrings__db").GetString(), StringComparison.Ordinal);
-                Assert.Contains("{messaging.connectionString}", env.GetProperty("ConnectionStrings__messaging").GetString(), StringComparison.Ordinal);
                 Assert.Equal("{admin-key.value}", env.GetProperty("Crumbs__Admin__Key").GetString());
             }
+
+            // Only the workers talk to the broker; the web writes the outbox and neither knows nor waits for RabbitMQ.
+            Assert.Contains("{messaging.connectionString}",
+                resources.GetProperty("worker").GetProperty("env").GetProperty("ConnectionStrings__messaging").GetString(), StringComparison.Ordinal);
+            Assert.False(resources.GetProperty("web").GetProperty("env").TryGetProperty("ConnectionStrings__messaging", out _));
 
             // The operator key is a secret parameter with no value and no default: azd asks for it, per environment.
             var adminKey = resources.GetProperty("admin-key");

@@ -24,11 +24,13 @@ public sealed class ClonesTests(CrumbsApp crumbs)
     }
 
     [Fact]
-    public async Task Readiness_reports_redis_postgres_and_rabbitmq()
+    public async Task Readiness_reports_redis_and_postgres_on_web_and_rabbitmq_too_on_a_worker()
     {
         using var client = crumbs.CreateClient();
         var health = await client.GetStringAsync("/health", TestContext.Current.CancellationToken);
         Assert.Equal("Healthy", health);
+        var worker = await client.GetStringAsync(new Uri(crumbs.WorkerAddress, "/health"), TestContext.Current.CancellationToken);
+        Assert.Equal("Healthy", worker);
         using var alive = await client.GetAsync("/alive", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Media;
+using Crumbs.Imaging;
 using Crumbs.Tests.Infrastructure;
 using SkiaSharp;
 

@@ -1,5 +1,4 @@
-using Crumbs.Domain.Demo;
-using Crumbs.Domain.Hosting;
+using Crumbs.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Demo;

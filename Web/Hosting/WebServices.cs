@@ -33,6 +33,7 @@ public static class WebServices
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<Timelines.Timeline>();
+        builder.Services.AddSingleton<Demo.DemoSeeder>();
         builder.Services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new OnlyHandledRequests()));
         builder.AddApiReference();
         return builder;

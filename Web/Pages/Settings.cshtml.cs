@@ -1,3 +1,4 @@
+using Crumbs.Imaging;
 using Crumbs.Web.Quotas;
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Jobs;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Crumbs.Domain.Hosting;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Probes;
+using Crumbs.ServiceDefaults;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;

@@ -1,4 +1,4 @@
-using Crumbs.Domain.Hosting;
+using Crumbs.ServiceDefaults;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;

@@ -1,4 +1,4 @@
-using Crumbs.Domain.Hosting;
+using Crumbs.ServiceDefaults;
 
 namespace Crumbs.Worker.Housekeeping;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Messaging;
+using Crumbs.Worker.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace Crumbs.Worker.Jobs;

@@ -3,6 +3,7 @@ using Crumbs.Domain.Caching;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
+using Crumbs.Imaging;
 using Crumbs.Worker.Jobs;
 using Crumbs.Worker.Messaging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
-using Crumbs.Domain.Hosting;
 using Crumbs.Domain.Messaging;
+using Crumbs.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client;
 

@@ -2,7 +2,7 @@ namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// Handles the messages of one queue. A message can come twice (a redelivery after a crash, a duplicate publish
-/// by the relay): handlers that write make that harmless with <see cref="Crumbs.Domain.Messaging.Idempotency"/>.
+/// by the relay): handlers that write make that harmless with <see cref="Idempotency"/>.
 /// Throwing sends the message to be retried later, then parked in the dead-letter queue.
 /// </summary>
 public interface IMessageHandler<in TMessage>

@@ -47,7 +47,7 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
                 // From here on the connection recovers this channel and its consumer by itself after a broker outage.
                 channel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(false, false, consumerDispatchConcurrency: Concurrency), stoppingToken);
-                await Queues.DeclareAsync(channel, retries.Value, stoppingToken);
+                await QueueDeclarations.DeclareAsync(channel, retries.Value, stoppingToken);
                 await channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => ConsumeAsync(channel, delivery, stoppingToken);

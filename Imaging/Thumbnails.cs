@@ -1,9 +1,7 @@
+using Crumbs.Domain.Media;
 using SkiaSharp;
 
-namespace Crumbs.Domain.Media;
-
-/// <summary>A square picture of one size, ready to store and serve.</summary>
-public sealed record Thumbnail(ImageInfo Image, byte[] Bytes);
+namespace Crumbs.Imaging;
 
 /// <summary>
 /// Makes an avatar's pictures from an upload: decoded (at a reduced scale where the codec can), center-cropped to a square, resized, and encoded

@@ -1,9 +1,10 @@
+using Crumbs.Domain.Messaging;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Crumbs.Domain.Messaging;
+namespace Crumbs.Worker.Messaging;
 
 /// <summary>A message to publish, and the trace it belongs to (default: the current activity's).</summary>
 public sealed record Outgoing(string Queue, BasicProperties Properties, ReadOnlyMemory<byte> Body, ActivityContext Parent = default);
@@ -95,7 +96,7 @@ public sealed class MessagePublisher(IConnection connection, IOptions<RetryPolic
         var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
-        await Queues.DeclareAsync(channel, retries.Value, cancellationToken);
+        await QueueDeclarations.DeclareAsync(channel, retries.Value, cancellationToken);
         return channel;
     }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 
-namespace Crumbs.Domain.Hosting;
+namespace Crumbs.ServiceDefaults;
 
 /// <summary>
 /// Endpoints for operators (dashboard commands, `./crumbs seed`, probes): in every environment they answer only

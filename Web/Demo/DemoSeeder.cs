@@ -1,18 +1,19 @@
 using System.Diagnostics;
 using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Timelines;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Crumbs.Domain.Demo;
+namespace Crumbs.Web.Demo;
 
 /// <summary>
 /// Seeds a realistic data set in seconds with bulk COPY: users, long-tailed follows, posts with their author
 /// copies, likes, the counters on the rows, and every home timeline materialized as the fan-out would have.
 /// Every demo user's password is "demo password".
 /// </summary>
-public sealed class DemoSeeder(NpgsqlDataSource db, Timelines.TimelineStore timelines)
+public sealed class DemoSeeder(NpgsqlDataSource db, TimelineStore timelines)
 {
     public const string Password = "demo password";
 

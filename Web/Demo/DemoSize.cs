@@ -1,4 +1,4 @@
-namespace Crumbs.Domain.Demo;
+namespace Crumbs.Web.Demo;
 
 /// <summary>How much demo data to make. The defaults are the demo's; the benchmarks ask for more.</summary>
 public sealed record DemoSize(int Users = 2_000, int Follows = 60_000, int Posts = 40_000, int Likes = 40_000, int Seed = 42)

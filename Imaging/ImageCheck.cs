@@ -1,10 +1,9 @@
+using Crumbs.Domain.Media;
 using SkiaSharp;
 
-namespace Crumbs.Domain.Media;
+namespace Crumbs.Imaging;
 
 /// <summary>What an uploaded picture really is, found from its own bytes, never from its name or declared type.</summary>
-public sealed record ImageInfo(string ContentType, int Width, int Height);
-
 public static class ImageCheck
 {
     public const int MaxBytes = 2 * 1024 * 1024;

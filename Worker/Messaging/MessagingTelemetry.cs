@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 
-namespace Crumbs.Domain.Messaging;
+namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// Crumbs' own spans and metrics around messages, named after the OpenTelemetry messaging conventions so the

@@ -1,4 +1,4 @@
-namespace Crumbs.Domain.Demo;
+namespace Crumbs.Web.Demo;
 
 /// <summary>Made-up people and posts, repeatable for a given seed, with the long tail of a real network.</summary>
 public sealed class DemoData(DemoSize size)

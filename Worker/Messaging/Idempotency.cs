@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace Crumbs.Domain.Messaging;
+namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// Applies a message at most once per consumer: the (consumer, message id) record and the handler's own writes

@@ -1,4 +1,4 @@
-namespace Crumbs.Domain.Messaging;
+namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// How often a failing message is tried again, and after how long (Crumbs:Messaging:MaxRetries, :RetryBaseDelay):

@@ -1,6 +1,7 @@
+using Crumbs.Domain.Messaging;
 using RabbitMQ.Client;
 
-namespace Crumbs.Domain.Messaging;
+namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// The messages parked in "&lt;queue&gt;.dead" after their last retry (or at once when unreadable): an operator looks
