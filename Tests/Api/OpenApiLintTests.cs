@@ -20,13 +20,12 @@ public sealed class OpenApiLintTests(CrumbsApp crumbs)
             Assert.Skip("npx is not installed: the OpenAPI lint needs Node.js and npm.");
         }
 
-        using var client = crumbs.CreateClient();
-        var document = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        var document = await ServedDocument.FetchAsync(crumbs);
         // As openapi.json beside the repository's list of deliberate exceptions (.redocly.lint-ignore.yaml).
         var folder = Directory.CreateTempSubdirectory("crumbs-openapi-").FullName;
         var file = Path.Combine(folder, "openapi.json");
         await File.WriteAllTextAsync(file, document, TestContext.Current.CancellationToken);
-        File.Copy(Path.Combine(RepositoryRoot(), IgnoreFile), Path.Combine(folder, IgnoreFile));
+        File.Copy(Path.Combine(ServedDocument.RepositoryRoot(), IgnoreFile), Path.Combine(folder, IgnoreFile));
 
         var (exitCode, output, errors) = await RunAsync("npx", ["--yes", Redocly, "lint", "--format=json", "openapi.json"], folder);
 
@@ -43,20 +42,6 @@ public sealed class OpenApiLintTests(CrumbsApp crumbs)
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Any(folder => File.Exists(Path.Combine(folder, program)));
-
-    /// <summary>The repository's root folder, found from the test's output folder.</summary>
-    internal static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Aspire.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Aspire.sln above {AppContext.BaseDirectory}.");
-    }
 
     private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, string[] arguments, string folder)
     {

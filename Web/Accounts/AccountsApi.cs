@@ -20,7 +20,7 @@ public static class AccountsApi
         app.MapPost("/api/accounts", SignUpAsync).WithTags("Accounts").RequireQuota(Quota.SignUps)
             .WithName("SignUp").WithSummary("Sign up").AcceptsJson(validates: true)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithDescription("Makes an account and signs it in (sets the session cookie). 409: the handle is taken.");
+            .WithDescription("Makes an account; then sign in with POST /api/sessions. 409: the handle is taken.");
         app.MapGet("/api/users/{handle}", GetUserAsync).WithTags("Accounts")
             .WithName("GetUser").WithSummary("Read a profile");
 

@@ -94,7 +94,7 @@ public static class ApiDocument
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Cookie,
             Name = "crumbs.session",
-            Description = "The session cookie that POST /api/sessions and POST /api/accounts set (HttpOnly).",
+            Description = "The session cookie that POST /api/sessions sets (HttpOnly).",
         });
         document.Components.SecuritySchemes.TryAdd(CsrfScheme, new OpenApiSecurityScheme
         {
