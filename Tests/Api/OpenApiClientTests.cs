@@ -26,6 +26,16 @@ public sealed class OpenApiClientTests(CrumbsApp crumbs)
     }
 
     [Fact]
+    public async Task Operator_endpoints_stay_out_of_the_document()
+    {
+        var paths = JsonNode.Parse(await ServedDocument.FetchAsync(crumbs))!["paths"]!.AsObject().Select(path => path.Key).ToList();
+        Assert.Contains("/api/posts", paths);
+        Assert.DoesNotContain(paths, path => path.StartsWith("/admin", StringComparison.Ordinal)
+            || path.StartsWith("/api/probes", StringComparison.Ordinal) || path.StartsWith("/bench", StringComparison.Ordinal)
+            || path is "/health" or "/alive");
+    }
+
+    [Fact]
     public async Task Sign_up_sign_in_post_and_read_the_timeline_through_the_generated_client()
     {
         var ct = TestContext.Current.CancellationToken;
