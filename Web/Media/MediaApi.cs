@@ -6,6 +6,7 @@ using Crumbs.Web.Hosting;
 using Crumbs.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Microsoft.Net.Http.Headers;
 
 namespace Crumbs.Web.Media;
@@ -24,10 +25,10 @@ public static class MediaApi
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The body is read by hand (Upload.ReadAsync), so the description is written here.
-                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
-                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                    Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["image/jpeg"] = new(), ["image/png"] = new(), ["image/webp"] = new(),
                     },

@@ -10,8 +10,8 @@ namespace Crumbs.Web.Security;
 /// </summary>
 public static class ApiDocument
 {
-    public const string SessionScheme = "session";
-    public const string CsrfScheme = "csrf";
+    private const string SessionScheme = "session";
+    private const string CsrfScheme = "csrf";
 
     private static readonly Dictionary<string, string> Tags = new()
     {
@@ -50,7 +50,7 @@ public static class ApiDocument
             var signedIn = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
             var safe = context.Description.HttpMethod is { } method && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method));
             var document = context.Document!;
-            AddSecuritySchemes(document);
+            AddSecuritySchemes(document);   // operations are described before the document transformer runs
             var session = Requirement(document, safe ? [SessionScheme] : [SessionScheme, CsrfScheme]);
             // Signed in: the session (and on unsafe requests the CSRF token). Anyone: nothing, or a session with its token.
             operation.Security = signedIn ? [session] : safe ? [] : [new OpenApiSecurityRequirement(), session];
