@@ -1,6 +1,7 @@
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Jobs;
+using Crumbs.Web.Hosting;
 using Crumbs.Web.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,13 +17,20 @@ public static class AccountsApi
 
     public static void MapAccountsApi(this WebApplication app)
     {
-        app.MapPost("/api/accounts", SignUpAsync).WithTags("Accounts").RequireQuota(Quota.SignUps);
-        app.MapGet("/api/users/{handle}", GetUserAsync).WithTags("Accounts");
+        app.MapPost("/api/accounts", SignUpAsync).WithTags("Accounts").RequireQuota(Quota.SignUps)
+            .WithName("SignUp").WithSummary("Sign up").AcceptsJson(validates: true)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Makes an account; then sign in with POST /api/sessions. 409: the handle is taken.");
+        app.MapGet("/api/users/{handle}", GetUserAsync).WithTags("Accounts")
+            .WithName("GetUser").WithSummary("Read a profile");
 
-        var me = app.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
-        me.MapGet("/", GetMeAsync);
-        me.MapPut("/profile", UpdateProfileAsync);
-        me.MapPut("/password", ChangePasswordAsync);
+        var me = app.MapGroup("/api/me").WithTags("Accounts").RequireSignIn();
+        me.MapGet("/", GetMeAsync).WithName("GetMe").WithSummary("Read your own profile");
+        me.MapPut("/profile", UpdateProfileAsync).WithName("UpdateProfile").WithSummary("Change your name and bio")
+            .AcceptsJson(validates: true);
+        me.MapPut("/password", ChangePasswordAsync).WithName("ChangePassword").WithSummary("Change your password")
+            .AcceptsJson(validates: true)
+            .WithDescription("Ends every session of yours on every device, then signs this client in anew.");
     }
 
     private static async Task<Results<Created<Profile>, ValidationProblem, ProblemHttpResult>> SignUpAsync(

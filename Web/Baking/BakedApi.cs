@@ -1,5 +1,6 @@
 using Crumbs.Domain.Baking;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Baking;
@@ -12,9 +13,10 @@ public static class BakedApi
 {
     public static void MapBakedApi(this WebApplication app)
     {
-        app.MapGet("/api/trending", TrendingAsync).WithTags("Baked")
+        app.MapGet("/api/trending", TrendingAsync).WithTags("Baked").WithName("GetTrending").WithSummary("Read trending posts")
             .WithDescription("The 20 most liked posts of the last 24 hours, as last baked (about every minute).");
-        app.MapGet("/api/suggestions", SuggestionsAsync).WithTags("Baked").RequireAuthorization()
+        app.MapGet("/api/suggestions", SuggestionsAsync).WithTags("Baked").RequireSignIn()
+            .WithName("GetSuggestions").WithSummary("Read whom you might follow")
             .WithDescription("Accounts followed by the accounts you follow, as last baked; for users active in the last 7 days.");
     }
 

@@ -1,6 +1,7 @@
 using Crumbs.Domain.Exports;
 using Crumbs.Domain.Jobs;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Crumbs.Web.Jobs;
 using Crumbs.Web.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,11 +12,14 @@ public static class ExportsApi
 {
     public static void MapExportsApi(this WebApplication app)
     {
-        var exports = app.MapGroup("/api").WithTags("Exports").RequireAuthorization();
-        exports.MapPost("/me/exports", StartAsync).RequireQuota(Quota.Exports)
+        var exports = app.MapGroup("/api").WithTags("Exports").RequireSignIn();
+        exports.MapPost("/me/exports", StartAsync).RequireQuota(Quota.Exports).WithName("StartExport").WithSummary("Start an export")
+            .ProducesProblem(StatusCodes.Status400BadRequest)   // a session without its CSRF token
             .WithDescription("Starts a copy of your profile, posts, follows and likes; poll statusUrl, then download it.");
-        exports.MapGet("/me/exports", ListAsync);
-        exports.MapGet("/exports/{id:guid}/download", DownloadAsync);
+        exports.MapGet("/me/exports", ListAsync).WithName("ListExports").WithSummary("List your recent exports");
+        exports.MapGet("/exports/{id:guid}/download", DownloadAsync).WithName("DownloadExport").WithSummary("Download an export")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/json", "application/zip")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
     }
 
     private static async Task<Accepted<JobAccepted>> StartAsync(HttpContext http, ExportStore exports, CancellationToken ct) =>

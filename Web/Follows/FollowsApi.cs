@@ -2,6 +2,7 @@ using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Crumbs.Web.Quotas;
 using Crumbs.Web.Timelines;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,10 +16,19 @@ public static class FollowsApi
     public static void MapFollowsApi(this WebApplication app)
     {
         var users = app.MapGroup("/api/users/{handle}").WithTags("Follows");
-        users.MapPut("/follow", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, true, http, u, f, ct)).RequireAuthorization().RequireQuota(Quota.Follows);
-        users.MapDelete("/follow", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, false, http, u, f, ct)).RequireAuthorization().RequireQuota(Quota.Follows);
-        users.MapGet("/followers", (string handle, string? before, int? limit, UserStore u, FollowStore f, CancellationToken ct) => ListAsync(handle, true, before, limit, u, f, ct));
-        users.MapGet("/following", (string handle, string? before, int? limit, UserStore u, FollowStore f, CancellationToken ct) => ListAsync(handle, false, before, limit, u, f, ct));
+        // 400: yourself, or (with a session) no CSRF token.
+        var follow = users.MapGroup("/follow").RequireSignIn().RequireQuota(Quota.Follows).ProducesProblem(StatusCodes.Status400BadRequest);
+        follow.MapPut("/", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, true, http, u, f, ct))
+            .WithName("Follow").WithSummary("Follow an account");
+        follow.MapDelete("/", (string handle, HttpContext http, UserStore u, FollowStore f, CancellationToken ct) => SetAsync(handle, false, http, u, f, ct))
+            .WithName("Unfollow").WithSummary("Unfollow an account");
+
+        // 400: a bad page request (before, limit).
+        var lists = users.MapGroup("").ProducesProblem(StatusCodes.Status400BadRequest);
+        lists.MapGet("/followers", (string handle, string? before, int? limit, UserStore u, FollowStore f, CancellationToken ct) => ListAsync(handle, true, before, limit, u, f, ct))
+            .WithName("ListFollowers").WithSummary("List an account's followers");
+        lists.MapGet("/following", (string handle, string? before, int? limit, UserStore u, FollowStore f, CancellationToken ct) => ListAsync(handle, false, before, limit, u, f, ct))
+            .WithName("ListFollowing").WithSummary("List whom an account follows");
     }
 
     private static async Task<Results<Ok<Profile>, NotFound, ProblemHttpResult>> SetAsync(

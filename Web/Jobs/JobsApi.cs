@@ -1,5 +1,6 @@
 using Crumbs.Domain.Jobs;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crumbs.Web.Jobs;
@@ -7,7 +8,7 @@ namespace Crumbs.Web.Jobs;
 public static class JobsApi
 {
     public static void MapJobsApi(this WebApplication app) =>
-        app.MapGet("/api/jobs/{id:guid}", GetAsync).WithTags("Jobs").RequireAuthorization()
+        app.MapGet("/api/jobs/{id:guid}", GetAsync).WithTags("Jobs").RequireSignIn().WithName("GetJob").WithSummary("Read a job's state")
             .WithDescription("The state of a job you started (a picture being processed, a data export). Others' jobs are 404.");
 
     private static async Task<Results<Ok<JobStatus>, NotFound>> GetAsync(Guid id, HttpContext http, JobStore jobs, CancellationToken ct)

@@ -3,9 +3,11 @@ using Crumbs.Web.Quotas;
 using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Media;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Crumbs.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Microsoft.Net.Http.Headers;
 
 namespace Crumbs.Web.Media;
@@ -14,8 +16,26 @@ public static class MediaApi
 {
     public static void MapMediaApi(this WebApplication app)
     {
-        app.MapGet("/media/{id:guid}", GetAsync).WithTags("Media");
-        app.MapPut("/api/me/avatar", UploadAvatarAsync).WithTags("Accounts").RequireAuthorization().RequireQuota(Quota.Avatars)
+        app.MapGet("/media/{id:guid}", GetAsync).WithTags("Media").WithName("GetPicture").WithSummary("Download a picture")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPut("/api/me/avatar", UploadAvatarAsync).WithTags("Accounts").RequireSignIn().RequireQuota(Quota.Avatars)
+            .WithName("UploadAvatar").WithSummary("Change your picture")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The body is read by hand (Upload.ReadAsync), so the description is written here.
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["image/jpeg"] = new(), ["image/png"] = new(), ["image/webp"] = new(),
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .WithDescription("The request body is the picture: Content-Type image/jpeg, image/png or image/webp, at most 2 MB. " +
                              "202: a worker makes the 48 and 192 px pictures; poll statusUrl (GET /api/jobs/{id}).");
     }

@@ -1,6 +1,7 @@
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Crumbs.Web.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,11 +14,19 @@ public static class PostsApi
     public static void MapPostsApi(this WebApplication app)
     {
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
-        posts.MapPost("/", CreateAsync).RequireAuthorization().RequireQuota(Quota.Posts);
-        posts.MapGet("/{id:long}", GetAsync);
-        posts.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization();
-        posts.MapPut("/{id:long}/like", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, true, http, store, ct)).RequireAuthorization().RequireQuota(Quota.Likes);
-        posts.MapDelete("/{id:long}/like", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, false, http, store, ct)).RequireAuthorization().RequireQuota(Quota.Likes);
+        posts.MapGet("/{id:long}", GetAsync).WithName("GetPost").WithSummary("Read a post");
+
+        var writes = posts.MapGroup("").RequireSignIn();
+        writes.MapPost("/", CreateAsync).RequireQuota(Quota.Posts).WithName("CreatePost").WithSummary("Write a post")
+            .AcceptsJson(validates: true);
+        // Unsafe requests with a session: 400 without the CSRF token.
+        writes.MapDelete("/{id:long}", DeleteAsync).WithName("DeletePost").WithSummary("Delete your post")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        var like = writes.MapGroup("/{id:long}/like").RequireQuota(Quota.Likes).ProducesProblem(StatusCodes.Status400BadRequest);
+        like.MapPut("/", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, true, http, store, ct))
+            .WithName("LikePost").WithSummary("Like a post");
+        like.MapDelete("/", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, false, http, store, ct))
+            .WithName("UnlikePost").WithSummary("Take back a like");
     }
 
     private static async Task<Results<Created<PostDto>, ValidationProblem>> CreateAsync(

@@ -26,7 +26,7 @@ public static class QuotaGuards
 
     /// <summary>The API: 429 with Retry-After and a problem body once the quota is used up.</summary>
     public static TBuilder RequireQuota<TBuilder>(this TBuilder endpoint, Quota quota) where TBuilder : IEndpointConventionBuilder =>
-        endpoint.AddEndpointFilter(async (context, next) =>
+        endpoint.ProducesProblem(StatusCodes.Status429TooManyRequests).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             if (await http.RequestServices.GetRequiredService<Quotas>().TakeAsync(quota, http) is not { } wait)

@@ -22,7 +22,7 @@ public static class ApiReferenceEndpoints
     {
         builder.Services.AddOptions<ApiReference>().BindConfiguration(ApiReference.Section)
             .PostConfigure<IHostEnvironment>((options, environment) => options.Enabled = options.IsOnIn(environment));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(ApiDocument.Describe);
         return builder;
     }
 

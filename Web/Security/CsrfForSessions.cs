@@ -29,7 +29,8 @@ public static class CsrfForSessions
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
             return TypedResults.Ok(new AntiforgeryToken(tokens.RequestToken!, tokens.HeaderName!));
-        }).WithTags("Sessions");
+        }).WithTags("Sessions").WithName("GetAntiforgeryToken").WithSummary("Get a CSRF token")
+            .WithDescription("Send the token in the X-CSRF-TOKEN header on every unsafe request made with a session cookie.");
 
     private static bool NeedsToken(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/api")

@@ -1,4 +1,5 @@
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,9 +12,15 @@ public static class SessionsApi
     public static void MapSessionsApi(this WebApplication app)
     {
         var sessions = app.MapGroup("/api/sessions").WithTags("Sessions");
-        sessions.MapPost("/", SignInAsync);
-        sessions.MapDelete("/current", (Delegate)SignOutAsync).RequireAuthorization();
-        sessions.MapDelete("/", SignOutEverywhereAsync).RequireAuthorization();
+        sessions.MapPost("/", SignInAsync).WithName("SignIn").WithSummary("Sign in").AcceptsJson()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithDescription("Sets the session cookie. 401: wrong handle or password. 429: too many attempts, see Retry-After.");
+
+        // Signing out is an unsafe request with a session: 400 without its CSRF token.
+        var current = sessions.MapGroup("").RequireSignIn().ProducesProblem(StatusCodes.Status400BadRequest);
+        current.MapDelete("/current", (Delegate)SignOutAsync).WithName("SignOut").WithSummary("Sign out");
+        current.MapDelete("/", SignOutEverywhereAsync).WithName("SignOutEverywhere").WithSummary("Sign out everywhere")
+            .WithDescription("Ends every session of yours, on every device.");
     }
 
     private static async Task<Results<Ok<Profile>, ProblemHttpResult>> SignInAsync(

@@ -1,6 +1,7 @@
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Hosting;
 using Crumbs.Web.Posts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,8 +11,11 @@ public static class TimelineApi
 {
     public static void MapTimelineApi(this WebApplication app)
     {
-        app.MapGet("/api/timeline", HomeAsync).WithTags("Timelines").RequireAuthorization();
-        app.MapGet("/api/users/{handle}/posts", ByAuthorAsync).WithTags("Timelines");
+        // 400: a bad page request (before, limit).
+        app.MapGet("/api/timeline", HomeAsync).WithTags("Timelines").RequireSignIn()
+            .WithName("GetHomeTimeline").WithSummary("Read your home timeline").ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapGet("/api/users/{handle}/posts", ByAuthorAsync).WithTags("Timelines")
+            .WithName("GetAuthorTimeline").WithSummary("Read an author's posts").ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     /// <summary>The signed-in user's home timeline, newest first.</summary>
