@@ -10,7 +10,8 @@ public static class Broker
     public static TBuilder AddBroker<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRabbitMQClient("messaging");
-        builder.Services.Configure<RetryPolicy>(builder.Configuration.GetSection(RetryPolicy.Section));
+        builder.Services.AddOptions<RetryPolicy>().BindConfiguration(RetryPolicy.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MessagingMetrics>();
         builder.Services.AddSingleton<MessagePublisher>();
         return builder;
     }

@@ -15,7 +15,7 @@ namespace Crumbs.Worker.Messaging;
 /// (<see cref="OutboxSignal"/>) and polls every second besides, and after a broker outage simply retries until
 /// publishing works again.
 /// </summary>
-public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher publisher, ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher publisher, MessagingMetrics metrics, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -28,7 +28,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        MessagingTelemetry.ObserveOutboxBacklog(() => Interlocked.Read(ref _backlog));
+        metrics.ObserveOutboxBacklog(() => Interlocked.Read(ref _backlog));
         var listening = _signal.ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {

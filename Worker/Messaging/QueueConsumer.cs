@@ -15,7 +15,7 @@ namespace Crumbs.Worker.Messaging;
 /// </summary>
 public sealed partial class QueueConsumer<TMessage, THandler>(
     IConnection connection, MessagePublisher publisher, IServiceScopeFactory scopes, IOptions<RetryPolicy> retries,
-    ILogger<QueueConsumer<TMessage, THandler>> logger)
+    MessagingMetrics metrics, ILogger<QueueConsumer<TMessage, THandler>> logger)
     : BackgroundService
     where THandler : IMessageHandler<TMessage>
 {
@@ -85,11 +85,11 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<THandler>()
                         .HandleAsync(message, new Delivery(messageId, THandler.Queue, retry), stoppingToken);
-                    MessagingTelemetry.Handled.Add(1, QueueTag);
+                    metrics.Handled.Add(1, QueueTag);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    MessagingTelemetry.Failed.Add(1, QueueTag);
+                    metrics.Failed.Add(1, QueueTag);
                     activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                     activity?.AddException(e);
                     LogFailed(logger, e, THandler.Queue, properties.MessageId, retry);
@@ -110,7 +110,7 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
         }
         finally
         {
-            MessagingTelemetry.HandlingDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, QueueTag);
+            metrics.HandlingDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, QueueTag);
         }
     }
 
@@ -121,7 +121,7 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
             return ParkAsync(delivery, retry, error, cancellationToken);
         }
 
-        MessagingTelemetry.Retried.Add(1, QueueTag);
+        metrics.Retried.Add(1, QueueTag);
         return publisher.PublishAsync(new Outgoing(retries.Value.DelayQueue(THandler.Queue, retry + 1),
             CopyOf(delivery, retry + 1, error), delivery.Body), cancellationToken);
     }
@@ -129,7 +129,7 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
     private Task ParkAsync(BasicDeliverEventArgs delivery, int retry, Exception reason, CancellationToken cancellationToken)
     {
         LogParked(logger, THandler.Queue, delivery.BasicProperties.MessageId, reason.GetType().Name);
-        MessagingTelemetry.DeadLettered.Add(1, QueueTag);
+        metrics.DeadLettered.Add(1, QueueTag);
         return publisher.PublishAsync(new Outgoing(Queues.Dead(THandler.Queue), CopyOf(delivery, retry, reason), delivery.Body), cancellationToken);
     }
 

@@ -9,16 +9,13 @@ namespace Crumbs.Worker.Messaging;
 /// Queue depth for the dashboard: every 5 s the messages waiting in each work queue and its dead-letter queue,
 /// read with a passive declare (the broker's own count), published as the gauge crumbs.queue.depth.
 /// </summary>
-public sealed partial class QueueDepth(IConnection connection, ILogger<QueueDepth> logger) : BackgroundService
+public sealed partial class QueueDepth(IConnection connection, MessagingMetrics metrics, ILogger<QueueDepth> logger) : BackgroundService
 {
-    private static readonly Meter Meter = new(Microsoft.Extensions.Hosting.Telemetry.Name);
     private readonly ConcurrentDictionary<string, long> _depths = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Meter.CreateObservableGauge("crumbs.queue.depth",
-            () => _depths.Select(d => new Measurement<long>(d.Value, MessagingTelemetry.QueueTag(d.Key))),
-            "{message}", "Messages waiting in a queue");
+        metrics.ObserveQueueDepths(() => _depths.Select(d => new Measurement<long>(d.Value, MessagingTelemetry.QueueTag(d.Key))));
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         do
         {

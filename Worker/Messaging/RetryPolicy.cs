@@ -8,8 +8,10 @@ public sealed class RetryPolicy
 {
     public const string Section = "Crumbs:Messaging";
 
+    [System.ComponentModel.DataAnnotations.Range(0, 50)]
     public int MaxRetries { get; set; } = 5;
 
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan DelayBefore(int retry) => RetryBaseDelay * Math.Pow(2, retry - 1);
