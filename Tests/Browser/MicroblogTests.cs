@@ -44,8 +44,16 @@ public sealed class MicroblogTests(CrumbsApp crumbs)
             await Assertions.Expect(page.Locator("article.post", new() { HasText = theirs.Text })).ToContainTextAsync("1 like");
             Assert.Equal(1, (await friend.GetAsync<PostDto>($"/api/posts/{theirs.Id}")).LikeCount);
 
+            var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "crumbs.session").Value;
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
+
+            // The browser forgot its cookie; the server must have forgotten the session too: a copy replayed is refused.
+            using var replay = new HttpRequestMessage(HttpMethod.Get, new Uri(crumbs.WebAddress, "/api/me"));
+            replay.Headers.Add("Cookie", $"crumbs.session={session}");
+            using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false });
+            using var replayed = await client.SendAsync(replay, TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, replayed.StatusCode);
         }
         finally
         {

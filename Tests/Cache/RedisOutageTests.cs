@@ -20,6 +20,7 @@ public sealed class RedisOutageTests(CrumbsApp crumbs)
         var post = await alice.PostAsync("readable without Redis");
         using var anonymous = new UserSession(crumbs, "x", "x");
         var newcomer = $"n{Guid.NewGuid():N}"[..12];
+        var before = crumbs.Replicas.Of("web").ToDictionary(r => r.Name, r => r.ProcessId);
         try
         {
             await crumbs.App.ResourceCommands.ExecuteCommandAsync("cache", KnownResourceCommands.StopCommand, ct);
@@ -58,6 +59,10 @@ public sealed class RedisOutageTests(CrumbsApp crumbs)
             using var edit = await alice.SendAsync(HttpMethod.Put, "/api/me/profile", new { displayName = "Alice After", bio = "" });
             return edit.StatusCode == HttpStatusCode.OK ? "saved" : null;
         }, TimeSpan.FromSeconds(30), "a profile edit after the outage");
+        // "Without restart": the same processes, all of them, answered through the outage and after it.
+        var after = crumbs.Replicas.Of("web").ToDictionary(r => r.Name, r => r.ProcessId);
+        Assert.Equal(CrumbsApp.WebReplicas, after.Count);
+        Assert.Equal(before.OrderBy(r => r.Key), after.OrderBy(r => r.Key));
         foreach (var replica in crumbs.Replicas.Of("web"))
         {
             await Eventually.GetAsync(async () =>

@@ -15,7 +15,8 @@ public sealed class ExportTests(CrumbsApp crumbs)
     {
         using var alice = await UserSession.SignUpAsync(crumbs, "Alice");
         using var bob = await UserSession.SignUpAsync(crumbs, "Bob");
-        var carol = await _db.CreateUserAsync($"c{Guid.NewGuid():N}"[..12]);
+        var carolHandle = $"c{Guid.NewGuid():N}"[..12];
+        var carol = await _db.CreateUserAsync(carolHandle);
         var (aliceId, bobId) = (await _db.UserIdAsync(alice.Handle), await _db.UserIdAsync(bob.Handle));
         var alicePosts = new[] { await _db.CreatePostAsync(aliceId, "alice one"), await _db.CreatePostAsync(aliceId, "alice two") };
         var bobPost = await _db.CreatePostAsync(bobId, "bob's own post");
@@ -41,7 +42,7 @@ public sealed class ExportTests(CrumbsApp crumbs)
         Assert.Equal(alice.Handle, root.GetProperty("profile").GetProperty("handle").GetString());
         Assert.Equal(alicePosts, root.GetProperty("posts").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()));
         Assert.Equal([bob.Handle], Handles(root, "following"));
-        Assert.Single(Handles(root, "followers"));
+        Assert.Equal([carolHandle], Handles(root, "followers"));   // carol follows alice; bob follows carol, not alice
         Assert.Equal([bobPost], root.GetProperty("likes").EnumerateArray().Select(l => l.GetProperty("postId").GetInt64()));
         var text = root.GetRawText();
         Assert.DoesNotContain("carol's post", text, StringComparison.Ordinal);

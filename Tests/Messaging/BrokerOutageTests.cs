@@ -2,7 +2,10 @@ using Crumbs.Tests.Infrastructure;
 
 namespace Crumbs.Tests.Messaging;
 
-/// <summary>Runs alone, after the other tests: stopping the broker would disturb them.</summary>
+/// <summary>
+/// Runs alone (the suite runs one test at a time). It needs no place in the order: it restores the broker in `finally`
+/// and waits until it is healthy, so the tests after it find the broker as the tests before it left it.
+/// </summary>
 [CollectionDefinition(DisableParallelization = true)]
 public sealed class BrokerOutage;
 

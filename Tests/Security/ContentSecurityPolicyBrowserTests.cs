@@ -33,7 +33,7 @@ public sealed class ContentSecurityPolicyBrowserTests(CrumbsApp crumbs)
             }
 
             await page.GotoAsync("/scalar/");
-            await Assertions.Expect(page.Locator("h1", new() { HasText = "Crumbs.Web" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("h1", new() { HasText = "Crumbs" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await Assertions.Expect(page.GetByText("Accounts").First).ToBeAttachedAsync();   // the document was fetched and read
             Assert.Empty(violations);
 
