@@ -41,12 +41,15 @@ public sealed class ServerFreeze : IAsyncDisposable
                 case "cache":
                     return await RedisCommands.SendAsync(crumbs, "PING").WaitAsync(timeout.Token) == "+PONG";
                 case "postgres":
-                    await using (var connection = new Npgsql.NpgsqlConnection(await crumbs.App.GetConnectionStringAsync("db", timeout.Token)))
+                    // Npgsql does not give up an open on the token alone while the server hangs: bound it outside too.
+                    var db = await crumbs.App.GetConnectionStringAsync("db", timeout.Token);
+                    return await Task.Run(async () =>
                     {
+                        await using var connection = new Npgsql.NpgsqlConnection($"{db};Pooling=false;Timeout=1;Command Timeout=1");
                         await connection.OpenAsync(timeout.Token);
                         await using var command = new Npgsql.NpgsqlCommand("select 1", connection);
                         return (int)(await command.ExecuteScalarAsync(timeout.Token))! == 1;
-                    }
+                    }, timeout.Token).WaitAsync(timeout.Token);
 
                 default:
                     var amqp = new Uri((await crumbs.App.GetConnectionStringAsync(resource, timeout.Token))!);
