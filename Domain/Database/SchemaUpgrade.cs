@@ -18,7 +18,8 @@ public sealed partial class SchemaUpgrade(NpgsqlDataSource dataSource, IConfigur
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({LockKey})", connection))
+        // Waits while another replica applies the scripts: that takes longer than a request's budget (Hosting/Timeouts).
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({LockKey})", connection) { CommandTimeout = 600 })
         {
             await take.ExecuteNonQueryAsync(cancellationToken);
         }
