@@ -115,6 +115,12 @@ public sealed class HungServerTests(CrumbsApp crumbs)
             }
         }
 
+        var database = new Database(crumbs);
+        var readerId = await database.UserIdAsync(reader.Handle);
+        var ids = created.Select(x => x.Id!.Value).ToArray();
+        await Eventually.GetAsync(async () => await database.ScalarAsync<long>(
+                "select count(*) from timeline_entries where user_id = @readerId and post_id = any(@ids)", ("readerId", readerId), ("ids", ids)) == ids.Length ? "fanned out" : null,
+            TimeSpan.FromSeconds(60), $"the workers to fan out the {ids.Length} posts written while {server} hung");
         var newest = created.OrderByDescending(x => x.Id).Take(100).Select(x => x.Id!.Value).ToList();
         await reader.TimelineEventuallyAsync(page => page.Items.Select(p => p.Id).SequenceEqual(newest),
             $"the reader's timeline to show the {newest.Count} newest posts written while {server} hung");
