@@ -20,7 +20,7 @@ public static class Timeouts
     /// </summary>
     public static readonly TimeSpan PostgresConnect = TimeSpan.FromSeconds(2);
 
-    /// <summary>Any statement without a budget of its own (bakes, fan-out and seeding set theirs; default: 30 s).</summary>
+    /// <summary>Any statement without a budget of its own (bakes, fan-out, seeding, the schema lock set theirs; default: 30 s).</summary>
     public static readonly TimeSpan PostgresCommand = TimeSpan.FromSeconds(3);
 
     /// <summary>How long a write whose COMMIT timed out asks Postgres whether it happened (see SureCommit).</summary>
