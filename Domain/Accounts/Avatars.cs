@@ -1,3 +1,4 @@
+using Crumbs.Domain.Database;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Media;
 using Crumbs.Domain.Messaging;
@@ -26,7 +27,7 @@ public sealed class Avatars(NpgsqlDataSource db)
             new { jobId, userId, contentType, bytes }, transaction, cancellationToken: ct));
         await Outbox.EnqueueAsync(connection, transaction, Queues.AvatarUploaded, Guid.CreateVersion7(),
             new AvatarUploaded(jobId, userId), $"avatar:{userId}", ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitSurelyAsync(db, ct);
         return jobId;
     }
 

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Caching;
+using Crumbs.Domain.Database;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Dapper;
@@ -96,7 +97,7 @@ public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
             await Outbox.EnqueueAsync(connection, transaction, Queues.ProfileChanged, Guid.CreateVersion7(), new ProfileChanged(id), $"user:{id}", ct);
         }
 
-        await transaction.CommitAsync(ct);
+        await transaction.CommitSurelyAsync(db, ct);
         await cache.UsersChangedAsync([id], ct);
         return user;
     }

@@ -1,3 +1,5 @@
+using Crumbs.Domain.Hosting;
+using Microsoft.Extensions.Logging;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Crumbs.Domain.Caching;
@@ -5,24 +7,35 @@ namespace Crumbs.Domain.Caching;
 /// <summary>
 /// What every write path calls after it commits, so no clone serves the old object: removing an entry clears it in
 /// Redis and, through the backplane, in every clone's own memory; timeline versions move on in Redis.
+/// Best effort: the write has committed, so a hung or absent Redis must not turn it into an error. The caller waits
+/// at most <see cref="Timeouts.Invalidation"/>; what does not get through is retried by FusionCache once Redis is
+/// back (removals) or ends with the entry's lifetime (timeline pages, 60 s), and is logged and counted.
 /// </summary>
-public sealed class CacheInvalidation(IFusionCache cache, TimelineVersions versions)
+public sealed partial class CacheInvalidation(IFusionCache cache, TimelineVersions versions, CacheTelemetry telemetry, ILogger<CacheInvalidation> logger)
 {
-    public async Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct)
+    public Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct) =>
+        BestEffortAsync("post", postIds.Select(id => cache.RemoveAsync(CachedPosts.Key(id)).AsTask()), ct);
+
+    public Task UsersChangedAsync(IEnumerable<long> userIds, CancellationToken ct) =>
+        BestEffortAsync("user", userIds.Select(id => cache.RemoveAsync(CachedUsers.Key(id)).AsTask()), ct);
+
+    public Task TimelinesChangedAsync(IEnumerable<long> userIds) =>
+        BestEffortAsync("timeline", [versions.BumpAsync(userIds)], CancellationToken.None);
+
+    // The removals run without the caller's token: a client that goes away after the commit stops waiting, not them.
+    private async Task BestEffortAsync(string kind, IEnumerable<Task> removals, CancellationToken ct)
     {
-        foreach (var id in postIds)
+        try
         {
-            await cache.RemoveAsync(CachedPosts.Key(id), token: ct);
+            await Task.WhenAll(removals).WaitAsync(Timeouts.Invalidation, ct);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            telemetry.InvalidationFailed(kind);
+            LogInvalidationFailed(logger, exception, kind);
         }
     }
 
-    public async Task UsersChangedAsync(IEnumerable<long> userIds, CancellationToken ct)
-    {
-        foreach (var id in userIds)
-        {
-            await cache.RemoveAsync(CachedUsers.Key(id), token: ct);
-        }
-    }
-
-    public Task TimelinesChangedAsync(IEnumerable<long> userIds) => versions.BumpAsync(userIds);
+    [LoggerMessage(LogLevel.Warning, "A {Kind} changed but its cache entries could not be cleared in time; retried or left to expire")]
+    private static partial void LogInvalidationFailed(ILogger logger, Exception exception, string kind);
 }

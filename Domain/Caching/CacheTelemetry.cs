@@ -13,6 +13,7 @@ public sealed class CacheTelemetry
 {
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _loads;
+    private readonly Counter<long> _failedInvalidations;
     private readonly ConcurrentDictionary<string, (long Hits, long Misses)> _totals = new();
 
     public CacheTelemetry(IMeterFactory meters)
@@ -21,6 +22,7 @@ public sealed class CacheTelemetry
         var meter = meters.Create("Crumbs");
         _requests = meter.CreateCounter<long>("crumbs.cache.requests", description: "Cached object reads, by kind and result (hit or miss)");
         _loads = meter.CreateHistogram<double>("crumbs.cache.load.duration", "ms", "Time to load missing objects from Postgres");
+        _failedInvalidations = meter.CreateCounter<long>("crumbs.cache.invalidation.failed", description: "Cache invalidations after a commit that did not get through in time, by kind");
         meter.CreateObservableGauge("crumbs.cache.hit_ratio", () =>
             _totals.Select(t => new Measurement<double>(t.Value.Hits / (double)Math.Max(1, t.Value.Hits + t.Value.Misses), new KeyValuePair<string, object?>("kind", t.Key))),
             description: "Share of cached object reads served from the cache, since this process started");
@@ -45,6 +47,8 @@ public sealed class CacheTelemetry
     }
 
     public void Hits(string kind, int count) => Record(kind, count, 0);
+
+    public void InvalidationFailed(string kind) => _failedInvalidations.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>Times a load from Postgres and counts what it loaded as misses.</summary>
     public async Task<T> LoadAsync<T>(string kind, int count, Func<Task<T>> load)

@@ -19,7 +19,7 @@ public sealed partial class TimelineVersions(IConnectionMultiplexer redis, ILogg
         {
             return (long?)await redis.GetDatabase().StringGetAsync(Key(userId)) ?? 0;
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             LogUnavailable(logger, e);
             return null;
@@ -34,7 +34,7 @@ public sealed partial class TimelineVersions(IConnectionMultiplexer redis, ILogg
             var database = redis.GetDatabase();
             await Task.WhenAll(userIds.Distinct().Select(id => database.StringIncrementAsync(Key(id))));
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Pages cached before the change expire within their short lifetime (see TimelineCache).
             LogUnavailable(logger, e);

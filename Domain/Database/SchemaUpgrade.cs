@@ -17,8 +17,9 @@ public sealed partial class SchemaUpgrade(NpgsqlDataSource dataSource, IConfigur
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({LockKey})", connection))
+        await using var connection = await OpenAsync(cancellationToken);
+        // Waits while another replica applies the scripts: that takes longer than a request's budget (Hosting/Timeouts).
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({LockKey})", connection) { CommandTimeout = 600 })
         {
             await take.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -47,6 +48,29 @@ public sealed partial class SchemaUpgrade(NpgsqlDataSource dataSource, IConfigur
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The first connection also loads Postgres' types, within the connect budget (Hosting/Timeouts). With every replica
+    /// starting at once on a busy machine that can take longer: try again for a minute rather than fail the start.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await dataSource.OpenConnectionAsync(cancellationToken);
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < 20 && !cancellationToken.IsCancellationRequested)
+            {
+                LogOpenRetried(logger, e, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Postgres did not answer in time at start (attempt {Attempt}); trying again")]
+    private static partial void LogOpenRetried(ILogger logger, Exception exception, int attempt);
 
     [LoggerMessage(LogLevel.Information, "Schema up to date; {Count} script(s) applied by this replica")]
     private static partial void LogApplied(ILogger logger, int count);

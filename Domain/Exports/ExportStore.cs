@@ -1,3 +1,4 @@
+using Crumbs.Domain.Database;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Messaging;
 using Dapper;
@@ -21,7 +22,7 @@ public sealed class ExportStore(NpgsqlDataSource db)
         var jobId = await JobStore.CreateAsync(connection, transaction, userId, JobKinds.Export, KeepFor, ct);
         await Outbox.EnqueueAsync(connection, transaction, Queues.ExportRequested, Guid.CreateVersion7(),
             new ExportRequested(jobId, userId), aggregateKey: null, ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitSurelyAsync(db, ct);
         return jobId;
     }
 

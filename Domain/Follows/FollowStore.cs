@@ -1,4 +1,5 @@
 using Crumbs.Domain.Caching;
+using Crumbs.Domain.Database;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Dapper;
@@ -37,7 +38,7 @@ public sealed class FollowStore(NpgsqlDataSource db, CacheInvalidation cache)
             await Outbox.EnqueueAsync(connection, transaction, Queues.Unfollowed, Guid.CreateVersion7(), new Unfollowed(followerId, followeeId), key, ct);
         }
 
-        await transaction.CommitAsync(ct);
+        await transaction.CommitSurelyAsync(db, ct);
         await cache.UsersChangedAsync([followerId, followeeId], ct);  // the counters
         await cache.TimelinesChangedAsync([followerId]);             // whose posts the timeline merges
     }

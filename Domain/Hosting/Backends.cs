@@ -22,8 +22,8 @@ public static class Backends
     /// </summary>
     public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddRedisClient("cache");
-        builder.AddNpgsqlDataSource("db");
+        builder.AddRedisClient("cache", configureOptions: Timeouts.Apply);
+        builder.AddNpgsqlDataSource("db", configureDataSourceBuilder: Timeouts.Apply);
         builder.AddObjectCache();
         builder.Services.AddHostedService<SchemaUpgrade>();
         builder.Services.AddOptions<ImageLimits>().BindConfiguration(ImageLimits.Section)

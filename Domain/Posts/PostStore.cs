@@ -1,4 +1,5 @@
 using Crumbs.Domain.Caching;
+using Crumbs.Domain.Database;
 using Crumbs.Domain.Messaging;
 using Dapper;
 using Npgsql;
@@ -34,7 +35,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
             new { authorId, post.Id }, transaction, cancellationToken: ct));
         await Outbox.EnqueueAsync(connection, transaction, Queues.PostCreated, Guid.CreateVersion7(),
             new PostCreated(post.Id, authorId, post.CreatedAt), $"post:{post.Id}", ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitSurelyAsync(db, ct);
         await cache.UsersChangedAsync([authorId], ct);               // post_count
         await cache.TimelinesChangedAsync([authorId]);               // the author's own entry
         return post;
@@ -86,7 +87,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
 
         await Outbox.EnqueueAsync(connection, transaction, Queues.PostDeleted, Guid.CreateVersion7(),
             new PostDeleted(id, authorId), $"post:{id}", ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitSurelyAsync(db, ct);
         await cache.PostsChangedAsync([id], ct);
         await cache.UsersChangedAsync([authorId], ct);
         return true;

@@ -17,6 +17,9 @@ public sealed class DemoSeeder(NpgsqlDataSource db, TimelineStore timelines)
 {
     public const string Password = "demo password";
 
+    /// <summary>Seeding's statements are large on purpose: they get minutes, not the request budget (Domain/Hosting/Timeouts.cs).</summary>
+    private const int SeedTimeoutSeconds = 600;
+
     public async Task<DemoSeeded> SeedAsync(DemoSize size, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -32,7 +35,7 @@ public sealed class DemoSeeder(NpgsqlDataSource db, TimelineStore timelines)
             insert into users (handle, display_name, password_hash, bio)
             select @prefix || n, name, @hash, 'Demo account' from unnest(@names) with ordinality as u(name, n)
             order by n returning id
-            """, new { prefix, names, hash }, transaction, cancellationToken: ct))).Order().ToArray();
+            """, new { prefix, names, hash }, transaction, SeedTimeoutSeconds, cancellationToken: ct))).Order().ToArray();
 
         var follows = data.Follows().ToList();
         await CopyAsync(connection, "copy follows (follower_id, followee_id) from stdin (format binary)", follows,
@@ -52,7 +55,7 @@ public sealed class DemoSeeder(NpgsqlDataSource db, TimelineStore timelines)
 
         var timelineEntries = await DeriveAsync(connection, transaction, ids, size.Likes, ct);
         await transaction.CommitAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("analyze users; analyze follows; analyze posts; analyze likes; analyze timeline_entries", cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("analyze users; analyze follows; analyze posts; analyze likes; analyze timeline_entries", commandTimeout: SeedTimeoutSeconds, cancellationToken: ct));
         return new DemoSeeded(prefix, ids.Length, follows.Count, posts.Count, size.Likes, timelineEntries, clock.Elapsed.TotalSeconds);
     }
 
@@ -86,13 +89,14 @@ public sealed class DemoSeeder(NpgsqlDataSource db, TimelineStore timelines)
                 select author_id, id, author_id from posts where author_id between @first and @last
                 on conflict do nothing returning 1)
             select count(*) from written;
-            """, new { first, last, likes, threshold = timelines.CelebrityThreshold }, transaction, commandTimeout: 600, cancellationToken: ct));
+            """, new { first, last, likes, threshold = timelines.CelebrityThreshold }, transaction, commandTimeout: SeedTimeoutSeconds, cancellationToken: ct));
     }
 
     private static async Task CopyAsync<T>(NpgsqlConnection connection, string copy, IEnumerable<T> rows,
         Func<NpgsqlBinaryImporter, T, Task> write, CancellationToken ct)
     {
         await using var writer = await connection.BeginBinaryImportAsync(copy, ct);
+        writer.Timeout = TimeSpan.FromSeconds(SeedTimeoutSeconds);
         foreach (var row in rows)
         {
             await writer.StartRowAsync(ct);

@@ -7,11 +7,18 @@ namespace Crumbs.Web.Hosting;
 /// <summary>Bodies for bare status codes: problem details for the API, a short readable page for people.</summary>
 public static class ErrorPages
 {
+    private const string RetryAfterSeconds = "5";
+
     public static Task WriteAsync(StatusCodeContext context) => WriteAsync(context.HttpContext);
 
     /// <summary>The body for the status code already set on the response (also for an exception the handler caught).</summary>
     public static async Task WriteAsync(HttpContext http)
     {
+        if (http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;   // a server is away or hung: soon, not now
+        }
+
         if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/media"))
         {
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new() { HttpContext = http });

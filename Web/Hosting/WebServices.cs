@@ -61,8 +61,11 @@ public static class WebServices
                 BadHttpRequestException bad => bad.StatusCode,
                 // Postgres refused a value as data (class 22: a NUL in a string, a number out of range): the client's too.
                 Npgsql.PostgresException { SqlState: ['2', '2', ..] } => StatusCodes.Status400BadRequest,
-                // Sessions live in Redis: without it a signed-in request cannot be served. It recovers by itself.
-                StackExchange.Redis.RedisException => StatusCodes.Status503ServiceUnavailable,
+                // A server that is away or hangs (a timeout): nothing was committed, since after a commit nothing can
+                // fail (CacheInvalidation), so the client may send it again. Sessions live in Redis: without it a
+                // signed-in request cannot be served. It recovers by itself.
+                StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException { IsTransient: true }
+                    => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
             ExceptionHandler = ErrorPages.WriteAsync, // problem details for the API, a readable page for people

@@ -43,7 +43,7 @@ public sealed partial class Quotas : IAsyncDisposable
         {
             lease = await _limiters[quota].AcquireAsync(who, 1, http.RequestAborted);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Quotas guard against abuse, not against an outage: without Redis the write goes ahead (and commits).
             LogQuotaUncounted(_logger, exception, quota);

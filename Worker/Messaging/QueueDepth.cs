@@ -27,9 +27,9 @@ public sealed partial class QueueDepth(IConnection connection, MessagingMetrics 
                     _depths[queue] = (await channel.QueueDeclarePassiveAsync(queue, stoppingToken)).MessageCount;
                 }
             }
-            catch (Exception e) when (e is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
+            catch (Exception e) when (e is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException or TimeoutException)
             {
-                LogUnavailable(logger, e);   // the broker is away or a queue is not declared yet: try again later
+                LogUnavailable(logger, e);   // the broker is away, hung, or a queue is not declared yet: try again later
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
