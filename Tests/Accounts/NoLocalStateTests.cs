@@ -54,6 +54,10 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         watchers.ForEach(w => w.Dispose());
         Assert.Empty(touched);
         Assert.Equal(before, after);
+
+        // Where the clones' shared key ring is instead: in Redis, one list of key XML documents.
+        var keyRing = await RedisCommands.SendAsync(crumbs, "LRANGE", "data-protection-keys", "0", "-1");
+        Assert.Contains("<key id=", keyRing, StringComparison.Ordinal);
     }
 
     private static FileSystemWatcher Watch(string folder, System.Collections.Concurrent.ConcurrentBag<string> touched)
@@ -62,6 +66,8 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         watcher.Created += (_, e) => touched.Add($"created {e.FullPath}");
         watcher.Changed += (_, e) => touched.Add($"changed {e.FullPath}");
         watcher.Renamed += (_, e) => touched.Add($"renamed {e.FullPath}");
+        // A watcher that overflowed or failed saw nothing it can vouch for: that is a failure too, not a pass.
+        watcher.Error += (_, e) => touched.Add($"watcher error on {folder}: {e.GetException().Message}");
         return watcher;
     }
 
