@@ -35,6 +35,7 @@ public static class Backends
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<FollowStore>();
         builder.Services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Celebrities>();
         builder.Services.AddSingleton<TimelineStore>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Crumbs.Domain.Baking;
+using Crumbs.Domain.Timelines;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,7 +14,7 @@ namespace Crumbs.Worker.Baking;
 /// replica still holds the lease, then copied to Redis, where requests read them first.
 /// </summary>
 public sealed partial class Bakery(NpgsqlDataSource db, IConnectionMultiplexer redis, Lease lease,
-    IOptions<BakingOptions> options, IMeterFactory meters, ILogger<Bakery> logger)
+    IOptions<BakingOptions> options, Celebrities celebrities, IMeterFactory meters, ILogger<Bakery> logger)
 {
     private readonly Histogram<double> _duration = meters.Create(Microsoft.Extensions.Hosting.Telemetry.Name).CreateHistogram<double>(
         "crumbs.bakes.duration", "s", "Time one bake of trending posts and follow suggestions took");
@@ -27,6 +28,8 @@ public sealed partial class Bakery(NpgsqlDataSource db, IConnectionMultiplexer r
         try
         {
             var started = Stopwatch.GetTimestamp();
+            // Derived and idempotent, so outside the fenced transaction; first, so it is in Redis once the run is recorded.
+            await celebrities.BakeAsync(db, held.Token);
             var (trending, suggestions) = await BakeUnderLeaseAsync(held.Token);
             var batch = redis.GetDatabase().CreateBatch();
             var writes = suggestions.Select(s => batch.StringSetAsync(Baked.SuggestionsKey(s.UserId), s.Payload, SuggestionsKeepFor))
