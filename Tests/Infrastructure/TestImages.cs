@@ -26,17 +26,7 @@ public static class TestImages
             raw.CopyTo(zlib);
         }
 
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bits per channel
-        header[9] = 2; // RGB
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", header);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
+        return Assemble(width, height, colorType: 2, compressed.ToArray());   // RGB
     }
 
     /// <summary>
@@ -55,15 +45,21 @@ public static class TestImages
             }
         }
 
+        return Assemble(width, height, colorType: 0, compressed.ToArray());   // greyscale
+    }
+
+    /// <summary>The PNG signature, header, one IDAT of the compressed rows, and the end.</summary>
+    private static byte[] Assemble(int width, int height, byte colorType, byte[] idat)
+    {
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8; // bits per channel
-        header[9] = 0; // greyscale
+        header[9] = colorType;
         using var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         Chunk(png, "IHDR", header);
-        Chunk(png, "IDAT", compressed.ToArray());
+        Chunk(png, "IDAT", idat);
         Chunk(png, "IEND", []);
         return png.ToArray();
     }
