@@ -73,6 +73,7 @@ public static class WebServices
         app.UseStatusCodePages(ErrorPages.WriteAsync);
         app.UseReadableCharsetsOnly();
         app.UseSqlCapture();
+        app.UseCacheDiagnostics();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
