@@ -58,19 +58,23 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
 
         // Every clone made its own HOME and TMPDIR at start, and nothing else under them ever since. A replica that
         // another test restarted made its folders again, under the same name: what counts is that no file was written.
-        var replicas = crumbs.Replicas.Of("web").Concat(crumbs.Replicas.Of("worker")).Select(r => r.Name).ToList();
-        Assert.Equal(CrumbsApp.WebReplicas + CrumbsApp.WorkerReplicas, replicas.Count);
         var own = new DirectoryInfo(crumbs.PrivateFolders).GetDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Subset(own.ToHashSet(), replicas.ToHashSet());
-        Assert.All(own, name => Assert.True(name.StartsWith("web-", StringComparison.Ordinal) || name.StartsWith("worker-", StringComparison.Ordinal), name));
         var made = own.SelectMany(name => new[] { name, Path.Combine(name, "home"), Path.Combine(name, "tmp") })
             .Select(folder => Path.Combine(crumbs.PrivateFolders, folder)).ToHashSet();
+        var unexplained = crumbs.PrivateFoldersWatch.Seen.Where(seen => !made.Any(folder => seen == $"created {folder}"))
+            .Select(seen => seen.Replace(crumbs.PrivateFolders, "…", StringComparison.Ordinal)).ToList();
+        Assert.Empty(unexplained);                                        // seen since before the app started
+        var left = Directory.EnumerateFileSystemEntries(crumbs.PrivateFolders, "*", SearchOption.AllDirectories).Where(e => !made.Contains(e))
+            .Select(entry => Path.GetRelativePath(crumbs.PrivateFolders, entry)).ToList();
+        Assert.Empty(left);                                               // also what a watch on a brand-new folder might miss
+
+        // One home and one temporary folder per replica, each named for its replica.
+        var replicas = crumbs.Replicas.Of("web").Concat(crumbs.Replicas.Of("worker")).Select(r => r.Name).ToList();
+        Assert.Equal(CrumbsApp.WebReplicas + CrumbsApp.WorkerReplicas, replicas.Count);
+        Assert.Subset(own.ToHashSet(), replicas.ToHashSet());
+        Assert.All(own, name => Assert.True(name.StartsWith("web-", StringComparison.Ordinal) || name.StartsWith("worker-", StringComparison.Ordinal), name));
         Assert.All(replicas, name => Assert.True(Directory.Exists(Path.Combine(crumbs.PrivateFolders, name, "home"))
             && Directory.Exists(Path.Combine(crumbs.PrivateFolders, name, "tmp")), name));
-        var unexplained = crumbs.PrivateFoldersWatch.Seen.Where(seen => !made.Any(folder => seen == $"created {folder}")).ToList();
-        Assert.Empty(unexplained);                                        // seen since before the app started
-        var left = Directory.EnumerateFileSystemEntries(crumbs.PrivateFolders, "*", SearchOption.AllDirectories).Where(e => !made.Contains(e)).ToList();
-        Assert.Empty(left);                                               // also what a watch on a brand-new folder might miss
 
         // Where the clones' shared key ring is instead: in Redis, one list of key XML documents.
         var keyRing = await RedisCommands.SendAsync(crumbs, "LRANGE", "data-protection-keys", "0", "-1");
