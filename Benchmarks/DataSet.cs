@@ -4,6 +4,9 @@ namespace Crumbs.Benchmarks;
 
 public sealed record DemoUser(long Id, string Handle, int Followers, int Following);
 
+/// <summary>How the data was settled before measuring: VACUUM ANALYZE, then how long until Postgres was quiet.</summary>
+public sealed record SettleResult(double VacuumSeconds, double QuietAfterSeconds, double PostgresCores, bool Quiet);
+
 /// <summary>The seeded data as the scenarios need it, read straight from Postgres.</summary>
 public sealed class DataSet(NpgsqlDataSource db)
 {
@@ -60,5 +63,39 @@ public sealed class DataSet(NpgsqlDataSource db)
             last = entries;
             await Task.Delay(1000);
         }
+    }
+
+    /// <summary>
+    /// After a bulk load, autovacuum and analyze would run under the measurements: do them now (VACUUM ANALYZE),
+    /// then wait until Postgres' processes use less than <paramref name="cores"/> for <paramref name="quietFor"/>.
+    /// </summary>
+    public async Task<SettleResult> SettlePostgresAsync(Func<IReadOnlyList<int>> postgres, double cores, TimeSpan quietFor, TimeSpan within)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (var vacuum = db.CreateCommand("vacuum analyze"))
+        {
+            vacuum.CommandTimeout = 0;
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        var vacuumSeconds = clock.Elapsed.TotalSeconds;
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var quietSince = TimeSpan.Zero;
+        var used = double.NaN;
+        while (waiting.Elapsed < within)
+        {
+            var pids = postgres();
+            var before = pids.Sum(Procs.CpuTicks);
+            var tick = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(1000);
+            used = (pids.Sum(Procs.CpuTicks) - before) / 100.0 / tick.Elapsed.TotalSeconds;
+            quietSince = used < cores ? quietSince + tick.Elapsed : TimeSpan.Zero;
+            if (quietSince >= quietFor)
+            {
+                return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), true);
+            }
+        }
+
+        return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), false);
     }
 }
