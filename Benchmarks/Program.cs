@@ -134,7 +134,7 @@ for (var i = 0; i < scenarios.Count; i++)
 }
 
 Say($"[{scenarios.Count + 1}/{scenarios.Count + 3}] telemetry tax: the warm home timeline on a standalone web process, three telemetry settings ...");
-report.TelemetryTax.AddRange(await TelemetryTax.RunAsync(repo, results, runId, app, wrk, sink, home, options, pid => standaloneWeb = pid, Say));
+report.TelemetryTax.AddRange(await TelemetryTax.RunAsync(results, runId, app, wrk, sink, home, options, pid => standaloneWeb = pid, Say));
 
 var fanOutSeconds = Math.Max(options.Seconds, 10);
 Say($"[{scenarios.Count + 2}/{scenarios.Count + 3}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
@@ -150,6 +150,7 @@ foreach (var group in new[] { "web", "worker" })
 Say($"[{scenarios.Count + 3}/{scenarios.Count + 3}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
 report.Pgbench = await Pgbench.RunAsync(app.Setting("ConnectionStrings__db"), results, options.Seconds, clients: 8);
 
+report.Telemetry["sink received"] = string.Join(", ", sink.Bytes.OrderBy(b => b.Key).Select(b => $"{b.Key} {b.Value / 1024.0 / 1024:0.0} MiB"));
 Goals.Judge(report);
 File.WriteAllText(Path.Combine(results, "results.json"), report.Json());
 File.WriteAllText(Path.Combine(results, "chart.svg"), report.Svg());

@@ -21,7 +21,7 @@ public sealed record ScenarioResult(string Key, string Title, string Via, WrkRes
 public sealed record Goal(string Name, string Target, string Measured, bool Met);
 
 /// <summary>The warm home timeline on a standalone web process with one telemetry setting; trace bytes the sink got per second.</summary>
-public sealed record TaxResult(string Variant, string Settings, WrkResult Result, double TraceBytesPerSecond);
+public sealed record TaxResult(string Variant, string Settings, WrkResult Result, double TraceBytesPerSecond, double LogBytesPerSecond);
 
 /// <summary>Everything one run measured, and its three outputs: the terminal table, JSON and an SVG chart.</summary>
 public sealed class Report
@@ -54,7 +54,7 @@ public sealed class Report
         {
             var r = t.Result;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"telemetry tax, warm home timeline, {t.Variant,-10}: {r.Rps,7:0} req/s, p50 {r.P50Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, {r.Errors} errors, traces exported {t.TraceBytesPerSecond / 1024:0.0} KiB/s; cores {CpuCells(r, " ")} ({t.Settings})");
+                $"telemetry tax (warm home timeline, standalone web) {t.Variant + ":",-8} {r.Rps,6:0} req/s, p50 {r.P50Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, {r.Errors} errors; sink got traces {t.TraceBytesPerSecond / 1024:0.0} KiB/s, logs {t.LogBytesPerSecond / 1024:0.0} KiB/s; cores {CpuCells(r, " ")}");
         }
 
         foreach (var line in Extras())
@@ -110,13 +110,13 @@ public sealed class Report
         if (TelemetryTax.Count > 0)
         {
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| Telemetry tax: warm home timeline on a standalone web process | Settings | req/s | p50 ms | p99 ms | Errors | Traces exported KiB/s | CPU cores: {CpuHeader.Replace(" ", " / ", StringComparison.Ordinal)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Telemetry tax: warm home timeline on a standalone web process | Settings | req/s | p50 ms | p99 ms | Errors | Sink got traces / logs KiB/s | CPU cores: {CpuHeader.Replace(" ", " / ", StringComparison.Ordinal)} |");
             md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
             foreach (var t in TelemetryTax)
             {
                 var r = t.Result;
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {t.Variant} | `{t.Settings}` | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {t.TraceBytesPerSecond / 1024:0.0} | {CpuCells(r, " / ")} |");
+                    $"| {t.Variant} | `{t.Settings}` | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {t.TraceBytesPerSecond / 1024:0.0} / {t.LogBytesPerSecond / 1024:0.0} | {CpuCells(r, " / ")} |");
             }
         }
 

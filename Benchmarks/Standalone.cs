@@ -8,18 +8,18 @@ namespace Crumbs.Benchmarks;
 /// </summary>
 public static class Standalone
 {
-    public static async Task<(Process Process, Uri Url)> StartWebAsync(string repo, IReadOnlyDictionary<string, string> replicaEnvironment,
-        IReadOnlyDictionary<string, string?> overrides, string logPath)
+    /// <summary>Starts the executable of web replica <paramref name="replica"/> again, in its folder, with its environment and the overrides (null removes).</summary>
+    public static async Task<(Process Process, Uri Url)> StartWebAsync(int replica, IReadOnlyDictionary<string, string?> overrides, string logPath)
     {
         var url = new Uri($"http://127.0.0.1:{AppUnderTest.FreePort()}");
-        var start = new ProcessStartInfo(Path.Combine(repo, "Web/bin/Release/net10.0/Crumbs.Web"))
+        var start = new ProcessStartInfo(new FileInfo($"/proc/{replica}/exe").LinkTarget!)
         {
-            WorkingDirectory = Path.Combine(repo, "Web"),
+            WorkingDirectory = new DirectoryInfo($"/proc/{replica}/cwd").LinkTarget!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         start.Environment.Clear();
-        foreach (var (name, value) in replicaEnvironment)
+        foreach (var (name, value) in Procs.Environment(replica))
         {
             start.Environment[name] = value;
         }
