@@ -154,9 +154,9 @@ public sealed class Report
         const int left = 330, width = 420, row = 24, top = 40;
         var height = top + Scenarios.Count * row + 40;
         var svg = new StringBuilder();
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 210}" height="{height}" font-family="sans-serif" font-size="12">""");
         svg.AppendLine("""<rect width="100%" height="100%" fill="white"/>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="10" y="20" font-size="14" font-weight="bold">Crumbs: requests/s as a share of the app's plaintext (upper bar) and of a bare Kestrel (lower bar) ({WebUtility.HtmlEncode(Size)}, log scale)</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="10" y="20" font-size="14" font-weight="bold">Crumbs ({WebUtility.HtmlEncode(Size)}): req/s as a share of the app's plaintext (upper bar) and of a bare Kestrel (lower bar), log scale</text>""");
         double X(double ratio) => left + width * (Math.Log10(Math.Max(ratio, 0.001)) + 3) / 3; // 0.1% … 100%
         foreach (var tick in new[] { 0.001, 0.01, 0.1, 1 })
         {

@@ -122,7 +122,7 @@ public static class Sizes
         foreach (var key in new[] { "timeline-table", "timeline-cached-result", "timeline-cached-objects", "home-warm" })
         {
             var change = large.Reads[key].Rps / small.Reads[key].Rps - 1;
-            yield return $"{(Math.Abs(change) <= 0.2 ? "MET   " : "MISSED")} {Reads.First(r => r.Key == key).Title} from {Options.SizeLabel(small.Posts)} to {Options.SizeLabel(large.Posts)} posts: {change:+0%;-0%} (goal within ±20%)";
+            yield return $"{(Math.Abs(change) <= 0.2 ? "MET   " : "MISSED")} {Reads.First(r => r.Key == key).Title} from {Options.SizeLabel(small.Posts)} to {Options.SizeLabel(large.Posts)} posts: {(change >= 0 ? "+" : "−")}{Math.Abs(change):0%} (goal within ±20%)";
         }
 
         var ratio = large.Reads["timeline-cached-objects"].Rps / large.Reads["timeline-join"].Rps;
