@@ -5,7 +5,7 @@ namespace Crumbs.Benchmarks;
 public sealed record DemoUser(long Id, string Handle, int Followers, int Following);
 
 /// <summary>How the data was settled before measuring: VACUUM ANALYZE, then how long until Postgres was quiet.</summary>
-public sealed record SettleResult(double VacuumSeconds, double QuietAfterSeconds, double PostgresCores, bool Quiet);
+public sealed record SettleResult(double VacuumSeconds, double QuietAfterSeconds, double PostgresCores, bool Quiet, string? BusyWith = null);
 
 /// <summary>The seeded data as the scenarios need it, read straight from Postgres.</summary>
 public sealed class DataSet(NpgsqlDataSource db)
@@ -82,6 +82,7 @@ public sealed class DataSet(NpgsqlDataSource db)
         var waiting = System.Diagnostics.Stopwatch.StartNew();
         var quietSince = TimeSpan.Zero;
         var used = double.NaN;
+        var active = new Dictionary<string, int>(); // what the busy seconds were spent on, for the report
         while (waiting.Elapsed < within)
         {
             var pids = postgres();
@@ -94,8 +95,16 @@ public sealed class DataSet(NpgsqlDataSource db)
             {
                 return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), true);
             }
+
+            foreach (var query in await ListAsync(
+                "select backend_type || ': ' || left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 60) from pg_stat_activity where state = 'active' and pid <> pg_backend_pid()",
+                r => r.GetString(0)))
+            {
+                active[query] = active.GetValueOrDefault(query) + 1;
+            }
         }
 
-        return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), false);
+        var busyWith = string.Join("; ", active.OrderByDescending(a => a.Value).Take(3).Select(a => $"{a.Key} ({a.Value}×)"));
+        return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), false, busyWith);
     }
 }

@@ -61,7 +61,7 @@ var manyId = await data.ScalarAsync("select id from users where handle = @h", ("
 await data.SettleAsync(TimeSpan.FromMinutes(2), fewId, manyId);
 Say("Settling: VACUUM ANALYZE, then waiting for a quiet Postgres ...");
 var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), cores: 0.05, quietFor: TimeSpan.FromSeconds(3), within: TimeSpan.FromMinutes(options.Quick ? 1 : 3));
-Say($"Settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : "still busy")} ({settled.PostgresCores:0.00} cores) after {settled.QuietAfterSeconds:0} s");
+Say($"Settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.BusyWith})")} ({settled.PostgresCores:0.00} cores) after {settled.QuietAfterSeconds:0} s");
 
 var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
 var postIds = Enumerable.Range(0, 500).Select(i => data.MinPostId + (long)((data.MaxPostId - data.MinPostId) * ((i * 0.618034) % 1))).ToList();

@@ -194,7 +194,7 @@ public sealed class Report
         if (Settle is { } settle)
         {
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"Settled before measuring: VACUUM ANALYZE {settle.VacuumSeconds:0.0} s, then Postgres {(settle.Quiet ? "quiet" : "still busy")} ({settle.PostgresCores:0.00} cores) after {settle.QuietAfterSeconds:0} s");
+                $"Settled before measuring: VACUUM ANALYZE {settle.VacuumSeconds:0.0} s, then Postgres {(settle.Quiet ? "quiet" : "still busy")} ({settle.PostgresCores:0.00} cores) after {settle.QuietAfterSeconds:0} s{(settle.BusyWith is { Length: > 0 } b ? $", active meanwhile: {b}" : "")}");
         }
 
         if (Scenarios.FirstOrDefault(s => s.Key == "write") is { } write && write.Result.Rps > 0)

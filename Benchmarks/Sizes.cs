@@ -48,7 +48,7 @@ public static class Sizes
             var data = new DataSet(db);
             await data.LoadAsync(seeded.GetProperty("handlePrefix").GetString()!);
             var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), 0.05, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(3));
-            say($"settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : "still busy")} after {settled.QuietAfterSeconds:0} s");
+            say($"settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.PostgresCores:0.00} cores; {settled.BusyWith})")} after {settled.QuietAfterSeconds:0} s");
 
             var readers = await Task.WhenAll(data.Pick(8, u => u.Followers <= 1000 && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
             var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
