@@ -85,11 +85,13 @@ public sealed class DataSet(NpgsqlDataSource db)
         var active = new Dictionary<string, int>(); // what the busy seconds were spent on, for the report
         while (waiting.Elapsed < within)
         {
-            var pids = postgres();
-            var before = pids.Sum(Procs.CpuTicks);
+            var before = postgres().ToDictionary(pid => pid, Procs.CpuTicks);
             var tick = System.Diagnostics.Stopwatch.StartNew();
             await Task.Delay(1000);
-            used = (pids.Sum(Procs.CpuTicks) - before) / 100.0 / tick.Elapsed.TotalSeconds;
+            // Per process, as Wrk counts: backends that ended are left out, new ones count in full.
+            var ticks = postgres().Select(pid => (After: Procs.CpuTicks(pid), Before: before.GetValueOrDefault(pid)))
+                .Where(p => p.After > 0).Sum(p => Math.Max(0, p.After - p.Before));
+            used = ticks / 100.0 / tick.Elapsed.TotalSeconds;
             quietSince = used < cores ? quietSince + tick.Elapsed : TimeSpan.Zero;
             if (quietSince >= quietFor)
             {

@@ -125,8 +125,12 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
         return snapshot;
     }
 
+    /// <summary>
+    /// CPU ticks a group used between the snapshots. A process that ended in between reads as 0 ticks and is left out
+    /// (else it would count negative: Postgres backends come and go); one that started in between counts in full.
+    /// </summary>
     private static long Cpu(Dictionary<string, Dictionary<int, long>> before, Dictionary<string, Dictionary<int, long>> after, string group) =>
-        after[group].Sum(p => p.Value - (before.GetValueOrDefault(group)?.GetValueOrDefault(p.Key) ?? 0));
+        after[group].Where(p => p.Value > 0).Sum(p => Math.Max(0, p.Value - (before.GetValueOrDefault(group)?.GetValueOrDefault(p.Key) ?? 0)));
 
     private static string Lua(string s) => $"\"{s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
