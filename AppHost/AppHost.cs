@@ -2,7 +2,7 @@ using Crumbs.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 // The architecture of Crumbs, in the order a request meets it.
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = ProjectTelemetry.CreateBuilder(args);     // --Crumbs:Dashboard=false: no dashboard, telemetry as deployed
 var servers = Servers.Choose(builder);
 
 var cache = servers.AddRedis("cache");                 // sessions, Data Protection keys, cached objects
@@ -44,5 +44,6 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithBakeNow(operatorKey)
     .WithPruneNow(operatorKey);
 
+builder.ConfigureProjectTelemetry();                  // the dashboard's quick export, or a deployment's: ProjectTelemetry.cs
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

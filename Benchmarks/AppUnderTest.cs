@@ -29,7 +29,15 @@ public sealed partial class AppUnderTest : IAsyncDisposable
     /// <summary>The operator key the AppHost made for this run, kept in its data folder (as `./crumbs seed` reads it).</summary>
     public string AdminKey => File.ReadAllText(Path.Combine(DataPath, "secrets", "admin-key")).Trim();
 
-    public static async Task<AppUnderTest> StartAsync(string repo, string runId, string logPath, int webReplicas, TimeSpan within)
+    /// <summary>The share of new traces kept, as a deployment samples them (ServiceDefaults' default outside Development).</summary>
+    public const string DeployedTraceRatio = "0.05";
+
+    /// <summary>
+    /// Starts the AppHost as a deployment runs telemetry: no dashboard on the measured cores, traces sampled at
+    /// <see cref="DeployedTraceRatio"/> (parent-based), the SDK's own batch and metric intervals, and OTLP/HTTP export to
+    /// <paramref name="otlpSink"/>.
+    /// </summary>
+    public static async Task<AppUnderTest> StartAsync(string repo, string runId, string logPath, int webReplicas, TimeSpan within, Uri otlpSink)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-bench-{runId}");
         var start = new ProcessStartInfo(Path.Combine(repo, "AppHost/bin/Release/net10.0/AppHost"))
@@ -45,14 +53,17 @@ public sealed partial class AppUnderTest : IAsyncDisposable
             // One machine plays every user: the per-user and per-address limits would measure themselves.
             "--Crumbs:SignIn:AttemptsPerAddress=1000000", "--Crumbs:Quotas:Posts:Limit=10000000",
             "--Crumbs:Quotas:Likes:Limit=10000000", "--Crumbs:Quotas:Follows:Limit=10000000", "--Crumbs:Quotas:SignUps:Limit=10000000",
+            // Telemetry as deployed (AppHost/Infrastructure/ProjectTelemetry.cs), not the development dashboard's.
+            "--Crumbs:Dashboard=false", "--OTEL_TRACES_SAMPLER=parentbased_traceidratio", $"--OTEL_TRACES_SAMPLER_ARG={DeployedTraceRatio}",
         })
         {
             start.ArgumentList.Add(arg);
         }
 
-        // Ports of our own for the AppHost and its dashboard: others may run Crumbs on this machine.
+        // Ports of our own for the AppHost: others may run Crumbs on this machine. The projects export OTLP/HTTP to the sink.
         start.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
-        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        start.Environment.Remove("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL");
+        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = otlpSink.ToString().TrimEnd('/');
         start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
@@ -99,7 +110,10 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         .Select(pid => new Uri(Procs.Environment(pid)["ASPNETCORE_URLS"].Split(';')[0]))
         .ToList();
 
-    public string Setting(string name) => Procs.Environment(Pids("web")[0])[name];
+    public string Setting(string name) => ReplicaEnvironment()[name];
+
+    /// <summary>The environment the AppHost gave the first web replica: connection strings, keys, settings.</summary>
+    public Dictionary<string, string> ReplicaEnvironment() => Procs.Environment(Pids("web")[0]);
 
     /// <summary>Postgres, Redis and RabbitMQ of this run: processes whose command line names the data folder or the port.</summary>
     public IReadOnlyList<int> ServerPids(string server)

@@ -14,7 +14,7 @@ public sealed record Session(string Handle, string Cookie, string CsrfToken)
 /// <summary>The few API calls the benchmark makes itself: seeding (with the run's operator key), accounts, sign-in, follows.</summary>
 public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(20) };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(40) };
 
     public async Task<JsonElement> SeedAsync(int users, int follows, int posts, int likes)
     {

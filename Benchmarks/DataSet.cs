@@ -4,6 +4,9 @@ namespace Crumbs.Benchmarks;
 
 public sealed record DemoUser(long Id, string Handle, int Followers, int Following);
 
+/// <summary>How the data was settled before measuring: VACUUM ANALYZE, then how long until Postgres was quiet.</summary>
+public sealed record SettleResult(double VacuumSeconds, double QuietAfterSeconds, double PostgresCores, bool Quiet, string? BusyWith = null);
+
 /// <summary>The seeded data as the scenarios need it, read straight from Postgres.</summary>
 public sealed class DataSet(NpgsqlDataSource db)
 {
@@ -60,5 +63,50 @@ public sealed class DataSet(NpgsqlDataSource db)
             last = entries;
             await Task.Delay(1000);
         }
+    }
+
+    /// <summary>
+    /// After a bulk load, autovacuum and analyze would run under the measurements: do them now (VACUUM ANALYZE),
+    /// then wait until Postgres' processes use less than <paramref name="cores"/> for <paramref name="quietFor"/>.
+    /// </summary>
+    public async Task<SettleResult> SettlePostgresAsync(Func<IReadOnlyList<int>> postgres, double cores, TimeSpan quietFor, TimeSpan within)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (var vacuum = db.CreateCommand("vacuum analyze"))
+        {
+            vacuum.CommandTimeout = 0;
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        var vacuumSeconds = clock.Elapsed.TotalSeconds;
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var quietSince = TimeSpan.Zero;
+        var used = double.NaN;
+        var active = new Dictionary<string, int>(); // what the busy seconds were spent on, for the report
+        while (waiting.Elapsed < within)
+        {
+            var before = postgres().ToDictionary(pid => pid, Procs.CpuTicks);
+            var tick = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(1000);
+            // Per process, as Wrk counts: backends that ended are left out, new ones count in full.
+            var ticks = postgres().Select(pid => (After: Procs.CpuTicks(pid), Before: before.GetValueOrDefault(pid)))
+                .Where(p => p.After > 0).Sum(p => Math.Max(0, p.After - p.Before));
+            used = ticks / 100.0 / tick.Elapsed.TotalSeconds;
+            quietSince = used < cores ? quietSince + tick.Elapsed : TimeSpan.Zero;
+            if (quietSince >= quietFor)
+            {
+                return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), true);
+            }
+
+            foreach (var query in await ListAsync(
+                "select backend_type || ': ' || left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 60) from pg_stat_activity where state = 'active' and pid <> pg_backend_pid()",
+                r => r.GetString(0)))
+            {
+                active[query] = active.GetValueOrDefault(query) + 1;
+            }
+        }
+
+        var busyWith = string.Join("; ", active.OrderByDescending(a => a.Value).Take(3).Select(a => $"{a.Key} ({a.Value}×)"));
+        return new SettleResult(vacuumSeconds, waiting.Elapsed.TotalSeconds, Math.Round(used, 3), false, busyWith);
     }
 }

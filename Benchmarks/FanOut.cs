@@ -2,17 +2,25 @@ using System.Diagnostics;
 
 namespace Crumbs.Benchmarks;
 
-public sealed record FanOutResult(double PostsPerSecond, int Posts, int Delivered, double P50Ms, double P99Ms, double MaxMs, double AverageFollowers, int FailedPosts);
+public sealed record FanOutResult(double PostsPerSecond, int Posts, int Delivered, double P50Ms, double P99Ms, double MaxMs, double AverageFollowers, int FailedPosts,
+    long FollowerEntries, double WorkerCpuSeconds)
+{
+    /// <summary>Worker CPU per timeline entry delivered to a follower, in µs (all the workers' CPU in the window, relay and bakes included).</summary>
+    public double WorkerMicrosPerEntry => FollowerEntries == 0 ? double.NaN : WorkerCpuSeconds * 1e6 / FollowerEntries;
+}
 
 /// <summary>
 /// How long a post takes to reach every follower's timeline, measured from the database: every 100 ms, count each
 /// pending post's timeline_entries (one per follower plus the author's own) and, once complete, take
-/// clock_timestamp() − created_at. Resolution: the poll interval.
+/// clock_timestamp() − created_at. Resolution: the poll interval. Meanwhile the workers' CPU time is summed, and at
+/// the end divided by the timeline entries the posts made for followers (the author's own entry excluded).
 /// </summary>
 public static class FanOut
 {
-    public static async Task<FanOutResult> MeasureAsync(DataSet data, IReadOnlyList<DemoUser> authors, Task<(int Sent, int Failed, double Seconds)> load, TimeSpan drain)
+    public static async Task<FanOutResult> MeasureAsync(DataSet data, IReadOnlyList<DemoUser> authors, Task<(int Sent, int Failed, double Seconds)> load, TimeSpan drain,
+        Func<long> workerTicks)
     {
+        var workerBefore = workerTicks();
         var authorIds = authors.Select(a => a.Id).ToArray();
         var expected = (await data.ListAsync("select followee_id, count(*) from follows where followee_id = any(@a) group by followee_id",
             r => (r.GetInt64(0), r.GetInt64(1)), ("a", authorIds))).ToDictionary(x => x.Item1, x => x.Item2 + 1);
@@ -54,10 +62,12 @@ public static class FanOut
             await Task.Delay(100);
         }
 
+        var workerSeconds = (workerTicks() - workerBefore) / 100.0;
+        var entries = await data.ScalarAsync("select count(*) from timeline_entries where post_id = any(@ids) and user_id <> author_id", ("ids", known.ToArray()));
         var (sent, failed, seconds) = await load;
         delays.Sort();
         return new FanOutResult(sent / seconds, seen, delays.Count, Percentile(delays, 50), Percentile(delays, 99),
-            delays.Count > 0 ? delays[^1] : double.NaN, expected.Values.DefaultIfEmpty(1).Average() - 1, failed);
+            delays.Count > 0 ? delays[^1] : double.NaN, expected.Values.DefaultIfEmpty(1).Average() - 1, failed, entries, workerSeconds);
     }
 
     public static double Percentile(List<double> sorted, double p) =>

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Crumbs.Benchmarks;
 
 /// <summary>The command line, the machine, and the few chores around a run.</summary>
-public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs)
+public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes)
 {
     public double BaselineSeconds => Quick ? 3 : 5;
 
@@ -16,8 +16,20 @@ public sealed record Options(bool Quick, int Users, int Follows, int Posts, doub
         return new Options(quick,
             Int("--users", 1_000, 10_000), Int("--follows", 20_000, 500_000), Int("--posts", 10_000, 100_000),
             Int("--seconds", 5, 15), Int("--warmup", 3, 10),
-            Docs: args.Contains("--docs") || (!quick && !args.Contains("--no-docs")));
+            Docs: args.Contains("--docs") || (!quick && !args.Contains("--no-docs")),
+            Sizes: Value("--sizes") is { } sizes ? [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Count)] : []);
     }
+
+    /// <summary>"10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.</summary>
+    public static int Count(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        var (digits, factor) = t.EndsWith('k') ? (t[..^1], 1_000) : t.EndsWith('m') ? (t[..^1], 1_000_000) : (t, 1);
+        return (int)(double.Parse(digits, CultureInfo.InvariantCulture) * factor);
+    }
+
+    /// <summary>Short form for titles: 10000 → "10k", 1000000 → "1m".</summary>
+    public static string SizeLabel(int n) => n >= 1_000_000 && n % 100_000 == 0 ? $"{n / 1e6:0.#}m" : n >= 1_000 && n % 100 == 0 ? $"{n / 1e3:0.#}k" : n.ToString(CultureInfo.InvariantCulture);
 
     public static string RepositoryRoot()
     {
@@ -55,12 +67,16 @@ public sealed record Options(bool Quick, int Users, int Follows, int Posts, doub
     }
 
     /// <summary>Puts the latest results between the markers of docs/benchmarks.md and the chart beside it.</summary>
-    public static void UpdateDocs(string repo, Report report, string chart)
+    public static void UpdateDocs(string repo, Report report, string chart) =>
+        UpdateDocs(repo, report.Markdown("benchmarks/latest.svg"), chart, "latest.svg",
+            "<!-- latest results: written by ./crumbs bench -->", "<!-- end of latest results -->");
+
+    /// <summary>Puts <paramref name="markdown"/> between two markers of docs/benchmarks.md and the chart in docs/benchmarks/.</summary>
+    public static void UpdateDocs(string repo, string markdown, string chart, string chartName, string start, string end)
     {
         var docs = Path.Combine(repo, "docs", "benchmarks.md");
         Directory.CreateDirectory(Path.Combine(repo, "docs", "benchmarks"));
-        File.Copy(chart, Path.Combine(repo, "docs", "benchmarks", "latest.svg"), overwrite: true);
-        const string start = "<!-- latest results: written by ./crumbs bench -->", end = "<!-- end of latest results -->";
+        File.Copy(chart, Path.Combine(repo, "docs", "benchmarks", chartName), overwrite: true);
         var text = File.Exists(docs) ? File.ReadAllText(docs) : $"# Benchmarks\n\n{start}\n{end}\n";
         var from = text.IndexOf(start, StringComparison.Ordinal);
         var to = text.IndexOf(end, StringComparison.Ordinal);
@@ -70,7 +86,7 @@ public sealed record Options(bool Quick, int Users, int Follows, int Posts, doub
             (from, to) = (text.IndexOf(start, StringComparison.Ordinal), text.IndexOf(end, StringComparison.Ordinal));
         }
 
-        File.WriteAllText(docs, text[..(from + start.Length)] + "\n" + report.Markdown("benchmarks/latest.svg") + text[to..]);
+        File.WriteAllText(docs, text[..(from + start.Length)] + "\n" + markdown + text[to..]);
     }
 }
 
@@ -82,8 +98,15 @@ public static class Goals
         ScenarioResult? Get(string key, string via = "direct") => report.Scenarios.FirstOrDefault(s => s.Key == key && s.Via == via);
         if (Get("home-warm") is { } home)
         {
-            report.Goals.Add(new("Home timeline warm, one web instance", "≥ 30% of baseline req/s and p99 < 3× baseline p99",
-                $"{home.Ratio:P1} of baseline, p99 {home.P99Ratio:0.0}× baseline", home.Ratio >= 0.3 && home.P99Ratio < 3));
+            report.Goals.Add(new("Home timeline warm, one web instance", "≥ 20% of bare Kestrel's req/s, ≥ 50% of the app's plaintext, p99 ≤ 3× the app's plaintext p99",
+                $"{home.BareRatio:P1} of bare, {home.Ratio:P1} of app plaintext, p99 {home.P99Ratio:0.0}×",
+                home.BareRatio >= 0.2 && home.Ratio >= 0.5 && home.P99Ratio <= 3));
+        }
+
+        if (Get("home-cold") is { } cold && Get("timeline-table") is { } table)
+        {
+            var ratio = cold.Result.Rps / table.Result.Rps;
+            report.Goals.Add(new("Home timeline cold vs denormalized table", "≥ the table's req/s", $"{cold.Result.Rps:0} vs {table.Result.Rps:0} req/s = {ratio:P0}", ratio >= 1));
         }
 
         if (Get("follow-few") is { } few && Get("follow-many") is { } many)
@@ -101,7 +124,9 @@ public static class Goals
         if (Get("write") is { } write && report.Pgbench is { } pg)
         {
             var ratio = write.Result.Rps / pg.Tps;
-            report.Goals.Add(new("POST /api/posts vs pgbench TPC-B", "≥ 50% of pgbench tps", $"{write.Result.Rps:0} vs {pg.Tps:0} tps = {ratio:P0}", ratio >= 0.5));
+            report.Goals.Add(new("POST /api/posts vs pgbench TPC-B", $"≥ 50% of pgbench tps, both at {pg.Clients} connections", $"{write.Result.Rps:0} vs {pg.Tps:0} tps = {ratio:P0}", ratio >= 0.5));
+            var webMs = write.Result.CpuCores.GetValueOrDefault("web") / write.Result.Rps * 1000;
+            report.Goals.Add(new("Web CPU per post", "≤ 1 ms", $"{webMs:0.00} ms", webMs <= 1));
         }
 
         if (report.FanOut is { } f)
@@ -110,6 +135,7 @@ public static class Goals
             report.Goals.Add(new("Fan-out delay p99", "< 2 s at 100 posts/s, 100 followers each",
                 $"{f.P99Ms / 1000:0.00} s at {f.PostsPerSecond:0} posts/s, {f.AverageFollowers:0} followers ({f.Delivered}/{f.Posts} complete)",
                 f.P99Ms < 2000 && f.Delivered == f.Posts && f.PostsPerSecond >= 90));
+            report.Goals.Add(new("Worker CPU per delivered timeline entry", "≤ 20 µs per follower", $"{f.WorkerMicrosPerEntry:0.0} µs", f.WorkerMicrosPerEntry <= 20));
         }
     }
 }

@@ -4,10 +4,16 @@ using System.Text.Json;
 using Crumbs.Benchmarks;
 using Npgsql;
 
-// ./crumbs bench [--quick] [--seconds N] [--warmup N] [--users N --follows N --posts N] [--docs]
-// Starts Crumbs with real servers, seeds a data set, runs every scenario with wrk and reports each against the
-// plaintext baseline of the same run. See docs/benchmarks.md for what each scenario measures.
+// ./crumbs bench [--quick] [--seconds N] [--warmup N] [--users N --follows N --posts N] [--sizes 10k,100k,1m] [--docs]
+// Starts Crumbs with real servers and telemetry as deployed, seeds a data set, runs every scenario with wrk and
+// reports each against the app's plaintext and a bare Kestrel of the same run. See docs/benchmarks.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.FirstOrDefault() == BareKestrel.Flag)
+{
+    await BareKestrel.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+    return 0;
+}
+
 var options = Options.Parse(args);
 var repo = Options.RepositoryRoot();
 var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
@@ -18,9 +24,17 @@ void Say(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {messa
 
 Say($"Building (Release) and starting Crumbs with local servers; log in {Path.GetRelativePath(repo, results)}/apphost.log");
 await Options.RunAsync("dotnet", ["build", Path.Combine(repo, "AppHost"), "-c", "Release", "-nologo", "-v", "q"]);
-await using var app = await AppUnderTest.StartAsync(repo, runId, Path.Combine(results, "apphost.log"), 3, TimeSpan.FromMinutes(3));
+await using var sink = await OtlpSink.StartAsync();
+var (bareProcess, bare) = await BareKestrel.StartAsync();
+await using var stopBare = Standalone.Owned(bareProcess);
+if (options.Sizes.Count > 0)
+{
+    return await Sizes.RunAsync(options, repo, runId, results, sink, bare, bareProcess.Id, Say);
+}
+
+await using var app = await AppUnderTest.StartAsync(repo, runId, Path.Combine(results, "apphost.log"), 3, TimeSpan.FromMinutes(3), sink.Url);
 var direct = app.WebReplicas()[0];
-Say($"Crumbs is up: proxy {app.Proxy}, one replica directly at {direct}");
+Say($"Crumbs is up without the dashboard (OTLP to the bench's sink {sink.Url}): proxy {app.Proxy}, one replica directly at {direct}; bare Kestrel at {bare}");
 
 Say($"Seeding {options.Users:N0} users, {options.Follows:N0} follows, {options.Posts:N0} posts ...");
 using var api = new CrumbsClient(direct, app.AdminKey);
@@ -45,13 +59,18 @@ var followsMany = await NewFollowerAsync($"b{runId[9..]}m", data.Pick(many, _ =>
 var fewId = await data.ScalarAsync("select id from users where handle = @h", ("h", followsFew.Handle));
 var manyId = await data.ScalarAsync("select id from users where handle = @h", ("h", followsMany.Handle));
 await data.SettleAsync(TimeSpan.FromMinutes(2), fewId, manyId);
+Say("Settling: VACUUM ANALYZE, then waiting for a quiet Postgres ...");
+var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), cores: 0.05, quietFor: TimeSpan.FromSeconds(3), within: TimeSpan.FromMinutes(options.Quick ? 1 : 3));
+Say($"Settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.BusyWith})")} ({settled.PostgresCores:0.00} cores) after {settled.QuietAfterSeconds:0} s");
 
 var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
 var postIds = Enumerable.Range(0, 500).Select(i => data.MinPostId + (long)((data.MaxPostId - data.MinPostId) * ((i * 0.618034) % 1))).ToList();
+int? standaloneWeb = null; // the telemetry tax's web process, counted as web while it runs
 var wrk = new Wrk(results, () => new()
 {
-    ["web"] = app.Pids("web"), ["worker"] = app.Pids("worker"), ["postgres"] = app.ServerPids("postgres"),
-    ["redis"] = app.ServerPids("redis"), ["rabbitmq"] = app.ServerPids("rabbitmq"),
+    ["web"] = [.. app.Pids("web"), .. standaloneWeb is { } s ? [s] : Array.Empty<int>()], ["worker"] = app.Pids("worker"),
+    ["postgres"] = app.ServerPids("postgres"), ["redis"] = app.ServerPids("redis"), ["rabbitmq"] = app.ServerPids("rabbitmq"),
+    ["bare"] = [bareProcess.Id], ["bench"] = [Environment.ProcessId],
 });
 WrkRequest[] home = [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders))];
 WrkRequest[] Bench(string way) => [.. timelineUsers.Select(u => new WrkRequest("GET", $"/bench/timeline/{way}?user={u.Id}"))];
@@ -71,7 +90,11 @@ var report = new Report
         ["secondsPerScenario"] = options.Seconds, ["wrk"] = "-t2 -c32",
     },
     Machine = Options.Machine(),
+    Settle = settled,
 };
+report.Telemetry["dashboard"] = "off";
+report.Telemetry["traces"] = $"parentbased_traceidratio {AppUnderTest.DeployedTraceRatio}";
+report.Telemetry["export"] = "OTLP/HTTP protobuf to a discarding sink in the bench process, SDK default intervals (5 s batches, 60 s metrics)";
 var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<WrkResult>> Run)>
 {
     ("baseline", "baseline: GET /bench/plaintext", "direct", u => wrk.RunAsync(u, [new("GET", "/bench/plaintext")], options.Seconds)),
@@ -90,7 +113,7 @@ var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<W
     ("timeline-table", "timeline 2: denormalized table", "direct", u => wrk.RunAsync(u, Bench("table"), options.Seconds)),
     ("timeline-cached-result", "timeline 3: cached query result", "direct", u => wrk.RunAsync(u, Bench("cached-result"), options.Seconds)),
     ("timeline-cached-objects", "timeline 4: cached objects (ids + MGET)", "direct", u => wrk.RunAsync(u, Bench("cached-objects"), options.Seconds)),
-    ("write", "write: POST /api/posts (4 connections)", "direct", u => wrk.RunAsync(u, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds, connections: 4)),
+    ("write", "write: POST /api/posts (8 connections)", "direct", u => wrk.RunAsync(u, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds, connections: 8)),
     ("mixed", "mixed: 90% home timeline, 10% POST", "direct", u => wrk.RunAsync(u,
         [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders, Weight: 9)), .. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds)),
 };
@@ -98,31 +121,36 @@ for (var i = 0; i < scenarios.Count; i++)
 {
     var (key, title, via, run) = scenarios[i];
     var target = via == "proxy" ? app.Proxy : direct;
-    // The baseline again right before each scenario: on a shared machine the load of others drifts within minutes.
+    // Both baselines again right before each scenario: on a shared machine the load of others drifts within minutes.
+    var bareResult = await Retry("bare Kestrel", () => wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds));
     var baseline = key == "baseline" ? null : await Retry("baseline", () => wrk.RunAsync(target, [new("GET", "/bench/plaintext")], options.BaselineSeconds));
     var result = await Retry(title, () => run(target));
-    report.Scenarios.Add(new ScenarioResult(key, title, via, result, baseline ?? result));
-    Say($"[{i + 1}/{scenarios.Count + 2}] {title} ({via}): {result.Rps:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors");
+    report.Scenarios.Add(new ScenarioResult(key, title, via, result, baseline ?? result, bareResult));
+    Say($"[{i + 1}/{scenarios.Count + 3}] {title} ({via}): {result.Rps:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors; bare Kestrel {bareResult.Rps:0} req/s");
     if (key is "write" or "mixed")
     {
         await data.SettleAsync(TimeSpan.FromMinutes(1), fewId); // let the fan-out of those posts finish first
     }
 }
 
+Say($"[{scenarios.Count + 1}/{scenarios.Count + 3}] telemetry tax: the warm home timeline on a standalone web process, three telemetry settings ...");
+report.TelemetryTax.AddRange(await TelemetryTax.RunAsync(results, runId, app, wrk, sink, home, options, pid => standaloneWeb = pid, Say));
+
 var fanOutSeconds = Math.Max(options.Seconds, 10);
-Say($"[{scenarios.Count + 1}/{scenarios.Count + 2}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
+Say($"[{scenarios.Count + 2}/{scenarios.Count + 3}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
 using var poster = new CrumbsClient(app.Proxy, app.AdminKey);
 var paced = poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody);
-report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30));
-Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.FailedPosts} failed): p50 {report.FanOut.P50Ms:0} ms, p99 {report.FanOut.P99Ms:0} ms, max {report.FanOut.MaxMs:0} ms");
+report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30), () => app.Pids("worker").Sum(Procs.CpuTicks));
+Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.FailedPosts} failed): p50 {report.FanOut.P50Ms:0} ms, p99 {report.FanOut.P99Ms:0} ms, max {report.FanOut.MaxMs:0} ms; worker {report.FanOut.WorkerMicrosPerEntry:0.0} µs per delivered entry");
 foreach (var group in new[] { "web", "worker" })
 {
     report.PeakMemoryMiB[group] = Math.Round(app.Pids(group).Select(Procs.PeakMiB).DefaultIfEmpty(0).Max());
 }
 
-Say($"[{scenarios.Count + 2}/{scenarios.Count + 2}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
+Say($"[{scenarios.Count + 3}/{scenarios.Count + 3}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
 report.Pgbench = await Pgbench.RunAsync(app.Setting("ConnectionStrings__db"), results, options.Seconds, clients: 8);
 
+report.Telemetry["sink received"] = string.Join(", ", sink.Bytes.OrderBy(b => b.Key).Select(b => $"{b.Key} {b.Value / 1024.0 / 1024:0.0} MiB"));
 Goals.Judge(report);
 File.WriteAllText(Path.Combine(results, "results.json"), report.Json());
 File.WriteAllText(Path.Combine(results, "chart.svg"), report.Svg());

@@ -5,15 +5,23 @@ using System.Text.Json;
 
 namespace Crumbs.Benchmarks;
 
-/// <summary>A scenario and the plaintext baseline run just before it on the same target (the machine's load drifts).</summary>
-public sealed record ScenarioResult(string Key, string Title, string Via, WrkResult Result, WrkResult Baseline)
+/// <summary>
+/// A scenario, the app's plaintext baseline run just before it on the same target (the machine's load drifts), and
+/// the bare Kestrel's plaintext run just before that: the physical limit of this machine at that moment.
+/// </summary>
+public sealed record ScenarioResult(string Key, string Title, string Via, WrkResult Result, WrkResult Baseline, WrkResult? Bare)
 {
     public double Ratio => Result.Rps / Baseline.Rps;
+
+    public double BareRatio => Bare is null ? double.NaN : Result.Rps / Bare.Rps;
 
     public double P99Ratio => Result.P99Ms / Baseline.P99Ms;
 }
 
 public sealed record Goal(string Name, string Target, string Measured, bool Met);
+
+/// <summary>The warm home timeline on a standalone web process with one telemetry setting; trace bytes the sink got per second.</summary>
+public sealed record TaxResult(string Variant, string Settings, WrkResult Result, double TraceBytesPerSecond, double LogBytesPerSecond);
 
 /// <summary>Everything one run measured, and its three outputs: the terminal table, JSON and an SVG chart.</summary>
 public sealed class Report
@@ -25,18 +33,33 @@ public sealed class Report
     public List<ScenarioResult> Scenarios { get; } = [];
     public FanOutResult? FanOut { get; set; }
     public PgbenchResult? Pgbench { get; set; }
+    public SettleResult? Settle { get; set; }
+    public List<TaxResult> TelemetryTax { get; } = [];
+    public Dictionary<string, string> Telemetry { get; } = [];
     public Dictionary<string, double> PeakMemoryMiB { get; } = [];
     public List<Goal> Goals { get; } = [];
 
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-42} {"via",-6} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"errors",6} {"base/s",7} {"×base",6}  cores: web worker pg redis wrk others");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-42} {"via",-6} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"errors",6} {"base/s",7} {"×base",6} {"bare/s",7} {"×bare",6}  cores: {CpuHeader}");
         foreach (var s in Scenarios)
         {
             var r = s.Result;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.Title,-42} {s.Via,-6} {r.Rps,7:0} {r.P50Ms,7:0.0} {r.P99Ms,7:0.0} {r.Errors,6} {s.Baseline.Rps,7:0} {s.Ratio,6:0.000}  {Cpu(r, "web")} {Cpu(r, "worker")} {Cpu(r, "postgres")} {Cpu(r, "redis")} {Cpu(r, "wrk")} {Cpu(r, "others")}");
+                $"{s.Title,-42} {s.Via,-6} {r.Rps,7:0} {r.P50Ms,7:0.0} {r.P99Ms,7:0.0} {r.Errors,6} {s.Baseline.Rps,7:0} {s.Ratio,6:0.000} {s.Bare?.Rps ?? double.NaN,7:0} {s.BareRatio,6:0.000}  {CpuCells(r, " ")}");
+        }
+
+        foreach (var t in TelemetryTax)
+        {
+            var r = t.Result;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"telemetry tax (warm home timeline, standalone web) {t.Variant + ":",-8} {r.Rps,6:0} req/s, p50 {r.P50Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, {r.Errors} errors; sink got traces {t.TraceBytesPerSecond / 1024:0.0} KiB/s, logs {t.LogBytesPerSecond / 1024:0.0} KiB/s; cores {CpuCells(r, " ")}");
+        }
+
+        foreach (var line in Extras())
+        {
+            text.AppendLine(line);
         }
 
         if (FanOut is { } f)
@@ -50,7 +73,6 @@ public sealed class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"pgbench TPC-B ({p.Clients} clients): {p.Tps:0} tps, p50 {p.P50Ms:0.00} ms, p99 {p.P99Ms:0.00} ms");
         }
 
-        text.AppendLine("peak memory (VmHWM): " + string.Join(", ", PeakMemoryMiB.Select(m => $"{m.Key} {m.Value:0} MiB")));
         foreach (var g in Goals)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"{(g.Met ? "MET   " : "MISSED")} {g.Name}: {g.Measured} (goal {g.Target})");
@@ -74,13 +96,28 @@ public sealed class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"Run `{RunId}` ({Size}): {string.Join(", ", DataSet.Select(d => $"{d.Key} {d.Value}"))}.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {string.Join(", ", Machine.Select(m => $"{m.Key} {m.Value}"))}.");
         md.AppendLine();
-        md.AppendLine("| Scenario | Via | req/s | p50 ms | p99 ms | Errors | Baseline req/s (p99 ms) | × baseline | CPU cores: web / worker / postgres / redis / wrk / others |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Telemetry: {string.Join(", ", Telemetry.Select(t => $"{t.Key} {t.Value}"))}.");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Scenario | Via | req/s | p50 ms | p99 ms | Errors | App plaintext req/s (p99 ms) | × app plaintext | Bare Kestrel req/s | × bare | CPU cores: {CpuHeader.Replace(" ", " / ", StringComparison.Ordinal)} |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in Scenarios)
         {
             var r = s.Result;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Title} | {s.Via} | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {s.Baseline.Rps:0} ({s.Baseline.P99Ms:0.0}) | {s.Ratio:0.000} | {Cpu(r, "web")} / {Cpu(r, "worker")} / {Cpu(r, "postgres")} / {Cpu(r, "redis")} / {Cpu(r, "wrk")} / {Cpu(r, "others")} |");
+                $"| {s.Title} | {s.Via} | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {s.Baseline.Rps:0} ({s.Baseline.P99Ms:0.0}) | {s.Ratio:0.000} | {s.Bare?.Rps ?? double.NaN:0} | {s.BareRatio:0.000} | {CpuCells(r, " / ")} |");
+        }
+
+        if (TelemetryTax.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Telemetry tax: warm home timeline on a standalone web process | Settings | req/s | p50 ms | p99 ms | Errors | Sink got traces / logs KiB/s | CPU cores: {CpuHeader.Replace(" ", " / ", StringComparison.Ordinal)} |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+            foreach (var t in TelemetryTax)
+            {
+                var r = t.Result;
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {t.Variant} | `{t.Settings}` | {r.Rps:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Errors} | {t.TraceBytesPerSecond / 1024:0.0} / {t.LogBytesPerSecond / 1024:0.0} | {CpuCells(r, " / ")} |");
+            }
         }
 
         md.AppendLine();
@@ -94,7 +131,10 @@ public sealed class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"- pgbench TPC-B-like, {p.Clients} clients, same Postgres: {p.Tps:0} tps, p50 {p.P50Ms:0.00} ms, p99 {p.P99Ms:0.00} ms.");
         }
 
-        md.AppendLine("- Peak memory (VmHWM) under load: " + string.Join(", ", PeakMemoryMiB.Select(m => $"{m.Key} {m.Value:0} MiB")) + ".");
+        foreach (var line in Extras())
+        {
+            md.AppendLine("- " + line + ".");
+        }
         md.AppendLine();
         md.AppendLine("| Goal | Target | Measured | |");
         md.AppendLine("|---|---|---|---|");
@@ -108,15 +148,15 @@ public sealed class Report
         return md.ToString();
     }
 
-    /// <summary>A horizontal bar per scenario: its throughput as a share of the baseline (log scale, so 0.1% still shows).</summary>
+    /// <summary>Two bars per scenario: its throughput as a share of the app's plaintext and of the bare Kestrel (log scale, so 0.1% still shows).</summary>
     public string Svg()
     {
         const int left = 330, width = 420, row = 24, top = 40;
         var height = top + Scenarios.Count * row + 40;
         var svg = new StringBuilder();
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 210}" height="{height}" font-family="sans-serif" font-size="12">""");
         svg.AppendLine("""<rect width="100%" height="100%" fill="white"/>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="10" y="20" font-size="14" font-weight="bold">Crumbs: requests/s as a share of the plaintext baseline ({WebUtility.HtmlEncode(Size)}, log scale)</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="10" y="20" font-size="14" font-weight="bold">Crumbs ({WebUtility.HtmlEncode(Size)}): req/s as a share of the app's plaintext (upper bar) and of a bare Kestrel (lower bar), log scale</text>""");
         double X(double ratio) => left + width * (Math.Log10(Math.Max(ratio, 0.001)) + 3) / 3; // 0.1% … 100%
         foreach (var tick in new[] { 0.001, 0.01, 0.1, 1 })
         {
@@ -129,12 +169,50 @@ public sealed class Report
             var y = top + i * row;
             var colour = s.Key.StartsWith("timeline-", StringComparison.Ordinal) ? "#e07b39" : s.Key.StartsWith("baseline", StringComparison.Ordinal) ? "#999" : "#3b7dd8";
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{left - 8}" y="{y + 15}" text-anchor="end">{WebUtility.HtmlEncode($"{s.Title} ({s.Via})")}</text>""");
-            svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{left}" y="{y + 4}" width="{Math.Max(1, X(s.Ratio) - left):0}" height="{row - 8}" fill="{colour}"/>""");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{left}" y="{y + 3}" width="{Math.Max(1, X(s.Ratio) - left):0}" height="10" fill="{colour}"/>""");
+            if (s.Bare is not null)
+            {
+                svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{left}" y="{y + 14}" width="{Math.Max(1, X(s.BareRatio) - left):0}" height="6" fill="{colour}" fill-opacity="0.45"/>""");
+            }
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Math.Max(left, X(s.Ratio)) + 4:0}" y="{y + 15}">{s.Result.Rps:0} req/s · p99 {s.Result.P99Ms:0.0} ms</text>""");
         }
 
         svg.AppendLine("</svg>");
         return svg.ToString();
+    }
+
+    /// <summary>The CPU groups of every table, in order: "bench" is this process (the OTLP sink, the fan-out poller).</summary>
+    private static readonly string[] CpuGroups = ["web", "worker", "postgres", "redis", "rabbitmq", "wrk", "bare", "bench", "others"];
+
+    private const string CpuHeader = "web worker pg redis rabbit wrk bare bench others";
+
+    private static string CpuCells(WrkResult r, string separator) => string.Join(separator, CpuGroups.Select(g => Cpu(r, g)));
+
+    /// <summary>Lines beside the table: settling, the cost of a post and of a delivered entry, memory.</summary>
+    private IEnumerable<string> Extras()
+    {
+        if (Settle is { } settle)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Settled before measuring: VACUUM ANALYZE {settle.VacuumSeconds:0.0} s, then Postgres {(settle.Quiet ? "quiet" : "still busy")} ({settle.PostgresCores:0.00} cores) after {settle.QuietAfterSeconds:0} s{(settle.BusyWith is { Length: > 0 } b ? $", active meanwhile: {b}" : "")}");
+        }
+
+        if (Scenarios.FirstOrDefault(s => s.Key == "write") is { } write && write.Result.Rps > 0)
+        {
+            string PerPost(string group) => (write.Result.CpuCores.GetValueOrDefault(group) / write.Result.Rps * 1000).ToString("0.00", CultureInfo.InvariantCulture);
+            yield return $"CPU per POST /api/posts (cores × s / posts): web {PerPost("web")} ms, worker {PerPost("worker")} ms, postgres {PerPost("postgres")} ms";
+        }
+
+        if (FanOut is { } f)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Worker CPU per timeline entry delivered to a follower during fan-out: {f.WorkerMicrosPerEntry:0.0} µs ({f.WorkerCpuSeconds:0.00} s of worker CPU, {f.FollowerEntries} entries)");
+        }
+
+        if (PeakMemoryMiB.Count > 0)
+        {
+            yield return "Peak memory (VmHWM): " + string.Join(", ", PeakMemoryMiB.Select(m => $"{m.Key} {m.Value:0} MiB"));
+        }
     }
 
     private static string Cpu(WrkResult r, string group) => r.CpuCores.TryGetValue(group, out var c) ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-";

@@ -81,7 +81,9 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
         var before = Snapshot(processes());
         if (wrk.HasExited)
         {
-            throw new InvalidOperationException($"wrk stopped at once: {await output} {await errors}".Trim());
+            // A short run on a busy machine may be over before the first sample: keep its numbers, without CPU.
+            return Parse(await output, new Dictionary<string, double>())
+                ?? throw new InvalidOperationException($"wrk stopped at once: {await output} {await errors}".Trim());
         }
 
         wrk.Refresh(); // Process caches what it read from /proc until refreshed
@@ -93,14 +95,24 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
         var wrkTicks = wrk.HasExited ? 0 : (long)((wrk.TotalProcessorTime - wrkBefore).TotalSeconds * 100);
         var elapsed = clock.Elapsed.TotalSeconds;
         await wrk.WaitForExitAsync();
-        var line = (await output).Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"wrk gave no result: {await output} {await errors}");
-        var r = JsonSerializer.Deserialize<JsonElement>(line[6..]);
-        long Get(string name) => r.GetProperty(name).GetInt64();
         var ticks = after.Keys.ToDictionary(k => k, k => Cpu(before, after, k));
         ticks["wrk"] = wrkTicks;
         ticks["others"] = ticks["machine"] - ticks.Where(t => t.Key is not "machine").Sum(t => t.Value); // other people's work on a shared machine
         var cpu = ticks.ToDictionary(t => t.Key, t => Math.Round(t.Value / 100.0 / elapsed, 2));
+        return Parse(await output, cpu) ?? throw new InvalidOperationException($"wrk gave no result: {await output} {await errors}");
+    }
+
+    /// <summary>The BENCH line the Lua done() hook wrote, or null.</summary>
+    private static WrkResult? Parse(string output, Dictionary<string, double> cpu)
+    {
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+
+        var r = JsonSerializer.Deserialize<JsonElement>(line[6..]);
+        long Get(string name) => r.GetProperty(name).GetInt64();
         return new WrkResult(Get("requests"), Get("duration_us") / 1e6, Get("p50_us") / 1e3, Get("p99_us") / 1e3, Get("max_us") / 1e3,
             Get("connect") + Get("read") + Get("write") + Get("timeout") + Get("status"), Get("status"), cpu);
     }
@@ -113,8 +125,12 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
         return snapshot;
     }
 
+    /// <summary>
+    /// CPU ticks a group used between the snapshots. A process that ended in between reads as 0 ticks and is left out
+    /// (else it would count negative: Postgres backends come and go); one that started in between counts in full.
+    /// </summary>
     private static long Cpu(Dictionary<string, Dictionary<int, long>> before, Dictionary<string, Dictionary<int, long>> after, string group) =>
-        after[group].Sum(p => p.Value - (before.GetValueOrDefault(group)?.GetValueOrDefault(p.Key) ?? 0));
+        after[group].Where(p => p.Value > 0).Sum(p => Math.Max(0, p.Value - (before.GetValueOrDefault(group)?.GetValueOrDefault(p.Key) ?? 0)));
 
     private static string Lua(string s) => $"\"{s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 

@@ -47,7 +47,8 @@ public static class Extensions
                 .AddSource(Telemetry.ActivitySourceNames)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .WithSampling(builder));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -56,6 +57,20 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>The share of root traces kept outside Development when OTEL_TRACES_SAMPLER does not say.</summary>
+    public const double DeployedTraceRatio = 0.05;
+
+    /// <summary>
+    /// Parent-based ratio sampling: a request continues its caller's decision, a new trace is kept with a ratio.
+    /// The standard OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG decide when set (the SDK reads them from
+    /// configuration, and ignores them if a sampler is set here); otherwise Development keeps every trace (the
+    /// dashboard and the trace tests need them all) and any other environment keeps a few percent.
+    /// </summary>
+    private static TracerProviderBuilder WithSampling(this TracerProviderBuilder tracing, IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]) ? tracing
+            : tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(
+                builder.Environment.IsDevelopment() ? 1.0 : DeployedTraceRatio)));
 
     /// <summary>Maps /alive and /health in every environment: orchestrators probe them in production too.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Crumbs.Benchmarks;
+
+/// <summary>One data size of the sweep: what was seeded, how it settled, each read's result, and each replica's peak memory.</summary>
+public sealed record SizeResult(int Posts, int Users, int Follows, long TimelineEntries, double SeedSeconds, SettleResult Settle,
+    Dictionary<string, WrkResult> Reads, WrkResult Plaintext, WrkResult Bare, double[] WebPeakMiB, double[] WorkerPeakMiB);
+
+/// <summary>
+/// How cost grows with the work (./crumbs bench --sizes 10k,100k,1m): for each number of posts a fresh app, users =
+/// posts / 10 and follows = posts × 5, the four timeline variants and the warm home timeline, req/s against size.
+/// </summary>
+public static class Sizes
+{
+    public static readonly (string Key, string Title)[] Reads =
+    [
+        ("timeline-join", "JOIN"), ("timeline-table", "table"), ("timeline-cached-result", "cached result"),
+        ("timeline-cached-objects", "cached objects"), ("home-warm", "home timeline, warm"),
+    ];
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerOptions.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task<int> RunAsync(Options options, string repo, string runId, string results, OtlpSink sink, Uri bare, int barePid, Action<string> say)
+    {
+        var sizes = new List<SizeResult>();
+        for (var i = 0; i < options.Sizes.Count; i++)
+        {
+            var posts = options.Sizes[i];
+            var users = Math.Max(20, posts / 10);
+            var follows = (int)Math.Min(posts * 5L, (long)users * (users - 1) / 4);
+            say($"[size {i + 1}/{options.Sizes.Count}] {posts:N0} posts, {users:N0} users, {follows:N0} follows: starting a fresh Crumbs ...");
+            await using var app = await AppUnderTest.StartAsync(repo, $"{runId}-{i + 1}", Path.Combine(results, $"apphost-{Options.SizeLabel(posts)}.log"), 3, TimeSpan.FromMinutes(3), sink.Url);
+            var direct = app.WebReplicas()[0];
+            using var api = new CrumbsClient(direct, app.AdminKey);
+            var seeded = await api.SeedAsync(users, follows, posts, posts);
+            var seedSeconds = seeded.GetProperty("seconds").GetDouble();
+            var entries = seeded.GetProperty("timelineEntries").GetInt64();
+            say($"seeded in {seedSeconds:0} s ({entries:N0} timeline entries); settling ...");
+            await using var db = NpgsqlDataSource.Create(app.Setting("ConnectionStrings__db"));
+            var data = new DataSet(db);
+            await data.LoadAsync(seeded.GetProperty("handlePrefix").GetString()!);
+            var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), 0.05, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(3));
+            say($"settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.PostgresCores:0.00} cores; {settled.BusyWith})")} after {settled.QuietAfterSeconds:0} s");
+
+            var readers = await Task.WhenAll(data.Pick(8, u => u.Followers <= 1000 && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
+            var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
+            var wrk = new Wrk(results, () => new()
+            {
+                ["web"] = app.Pids("web"), ["worker"] = app.Pids("worker"), ["postgres"] = app.ServerPids("postgres"),
+                ["redis"] = app.ServerPids("redis"), ["rabbitmq"] = app.ServerPids("rabbitmq"), ["bare"] = [barePid], ["bench"] = [Environment.ProcessId],
+            });
+            WrkRequest[] Bench(string way) => [.. timelineUsers.Select(u => new WrkRequest("GET", $"/bench/timeline/{way}?user={u.Id}"))];
+            WrkRequest[] home = [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders))];
+            await wrk.RunAsync(direct, [.. home, .. Bench("cached-objects"), .. Bench("cached-result"), new("GET", "/bench/plaintext")], options.Warmup);
+
+            var bareResult = await wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds);
+            var plaintext = await wrk.RunAsync(direct, [new("GET", "/bench/plaintext")], options.BaselineSeconds);
+            var reads = new Dictionary<string, WrkResult>();
+            foreach (var (key, title) in Reads)
+            {
+                reads[key] = await wrk.RunAsync(direct, key == "home-warm" ? home : Bench(key["timeline-".Length..]), options.Seconds);
+                say($"{Options.SizeLabel(posts)} posts, {title}: {reads[key].Rps:0} req/s, p99 {reads[key].P99Ms:0.0} ms, {reads[key].Errors} errors");
+            }
+
+            sizes.Add(new SizeResult(posts, users, follows, entries, Math.Round(seedSeconds, 1), settled, reads, plaintext, bareResult,
+                [.. app.Pids("web").Select(p => Math.Round(Procs.PeakMiB(p)))], [.. app.Pids("worker").Select(p => Math.Round(Procs.PeakMiB(p)))]));
+            say($"stopping this size's Crumbs (peak RSS web {string.Join("/", sizes[^1].WebPeakMiB)} MiB, worker {string.Join("/", sizes[^1].WorkerPeakMiB)} MiB) ...");
+        }
+
+        File.WriteAllText(Path.Combine(results, "sizes.json"), JsonSerializer.Serialize(sizes, JsonOptions));
+        File.WriteAllText(Path.Combine(results, "sizes.svg"), Svg(sizes));
+        File.WriteAllText(Path.Combine(results, "sizes.md"), Markdown(sizes, runId, "benchmarks/sizes.svg"));
+        Console.WriteLine();
+        Console.WriteLine(Table(sizes));
+        if (options.Docs)
+        {
+            Options.UpdateDocs(repo, Markdown(sizes, runId, "benchmarks/sizes.svg"), Path.Combine(results, "sizes.svg"), "sizes.svg",
+                "<!-- sizes: written by ./crumbs bench --sizes -->", "<!-- end of sizes -->");
+            say("docs/benchmarks.md and docs/benchmarks/sizes.svg updated");
+        }
+
+        say($"Results in {Path.GetRelativePath(repo, results)}/ (sizes.json, sizes.svg, sizes.md)");
+        return 0;
+    }
+
+    public static string Table(IReadOnlyList<SizeResult> sizes)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{"posts",8} {"users",7} {"follows",9} {"entries",10} {"seed s",6} " +
+            string.Join(" ", Reads.Select(r => $"{r.Title,14}")) + $" {"plaintext",9} {"bare",7}  peak MiB web | worker");
+        foreach (var s in sizes)
+        {
+            text.AppendLine($"{s.Posts,8} {s.Users,7} {s.Follows,9} {s.TimelineEntries,10} {s.SeedSeconds,6:0} " +
+                string.Join(" ", Reads.Select(r => $"{s.Reads[r.Key].Rps,14:0}")) + $" {s.Plaintext.Rps,9:0} {s.Bare.Rps,7:0}  {string.Join("/", s.WebPeakMiB)} | {string.Join("/", s.WorkerPeakMiB)}");
+        }
+
+        foreach (var goal in Goals(sizes))
+        {
+            text.AppendLine(goal);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The size goals of issue 11: denormalized and cached reads flat within 20%, cached objects ≥ 10× the JOIN at the largest size.</summary>
+    public static IEnumerable<string> Goals(IReadOnlyList<SizeResult> sizes)
+    {
+        if (sizes.Count < 2)
+        {
+            yield break;
+        }
+
+        var (small, large) = (sizes[0], sizes[^1]);
+        foreach (var key in new[] { "timeline-table", "timeline-cached-result", "timeline-cached-objects", "home-warm" })
+        {
+            var change = large.Reads[key].Rps / small.Reads[key].Rps - 1;
+            yield return $"{(Math.Abs(change) <= 0.2 ? "MET   " : "MISSED")} {Reads.First(r => r.Key == key).Title} from {Options.SizeLabel(small.Posts)} to {Options.SizeLabel(large.Posts)} posts: {(change >= 0 ? "+" : "−")}{Math.Abs(change):0%} (goal within ±20%)";
+        }
+
+        var ratio = large.Reads["timeline-cached-objects"].Rps / large.Reads["timeline-join"].Rps;
+        yield return $"{(ratio >= 10 ? "MET   " : "MISSED")} cached objects vs JOIN at {Options.SizeLabel(large.Posts)} posts: {ratio:0.0}× (goal ≥ 10×); JOIN {small.Reads["timeline-join"].Rps:0} → {large.Reads["timeline-join"].Rps:0} req/s";
+    }
+
+    public static string Markdown(IReadOnlyList<SizeResult> sizes, string runId, string chartPath)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run `{runId}`: {string.Join(", ", sizes.Select(s => Options.SizeLabel(s.Posts)))} posts (users = posts / 10, follows = posts × 5), a fresh app per size, telemetry as deployed.");
+        md.AppendLine();
+        md.AppendLine("| Posts | Users | Follows | Timeline entries | Seed s | Settled | " + string.Join(" | ", Reads.Select(r => $"{r.Title} req/s (p99 ms)")) + " | App plaintext | Bare Kestrel | Peak RSS web (MiB) | Peak RSS worker (MiB) |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---|" + string.Concat(Reads.Select(_ => "---:|")) + "---:|---:|---|---|");
+        foreach (var s in sizes)
+        {
+            md.AppendLine(
+                $"| {s.Posts:N0} | {s.Users:N0} | {s.Follows:N0} | {s.TimelineEntries:N0} | {s.SeedSeconds:0} | vacuum {s.Settle.VacuumSeconds:0} s, {(s.Settle.Quiet ? "quiet" : "busy")} after {s.Settle.QuietAfterSeconds:0} s | " +
+                string.Join(" | ", Reads.Select(r => $"{s.Reads[r.Key].Rps:0} ({s.Reads[r.Key].P99Ms:0.0})")) +
+                $" | {s.Plaintext.Rps:0} | {s.Bare.Rps:0} | {string.Join(" / ", s.WebPeakMiB)} | {string.Join(" / ", s.WorkerPeakMiB)} |");
+        }
+
+        md.AppendLine();
+        foreach (var goal in Goals(sizes))
+        {
+            md.AppendLine("- " + goal.Replace("MET   ", "met:", StringComparison.Ordinal).Replace("MISSED", "**missed**:", StringComparison.Ordinal));
+        }
+
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"![Requests/s of each read against the data size]({chartPath})");
+        return md.ToString();
+    }
+
+    /// <summary>req/s (log) against posts (log), one line per read.</summary>
+    public static string Svg(IReadOnlyList<SizeResult> sizes)
+    {
+        const int left = 70, top = 40, width = 520, height = 300;
+        string[] colours = ["#c0392b", "#e07b39", "#8e44ad", "#27ae60", "#3b7dd8"];
+        var (minX, maxX) = (Math.Log10(sizes.Min(s => s.Posts)), Math.Log10(sizes.Max(s => s.Posts)));
+        var all = sizes.SelectMany(s => s.Reads.Values.Select(r => Math.Max(1, r.Rps))).ToList();
+        var (minY, maxY) = (Math.Floor(Math.Log10(all.Min())), Math.Ceiling(Math.Log10(all.Max())));
+        maxY = Math.Max(maxY, minY + 1);
+        double X(int posts) => maxX == minX ? left + width / 2.0 : left + width * (Math.Log10(posts) - minX) / (maxX - minX);
+        double Y(double rps) => top + height - height * (Math.Log10(Math.Max(1, rps)) - minY) / (maxY - minY);
+        var svg = new StringBuilder();
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 200}" height="{top + height + 50}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine("""<rect width="100%" height="100%" fill="white"/>""");
+        svg.AppendLine("""<text x="10" y="20" font-size="14" font-weight="bold">Crumbs: requests/s against data size (log–log; users = posts / 10, follows = posts × 5)</text>""");
+        for (var e = minY; e <= maxY; e++)
+        {
+            var y = Y(Math.Pow(10, e));
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{left}" y1="{y:0}" x2="{left + width}" y2="{y:0}" stroke="#ddd"/><text x="{left - 6}" y="{y + 4:0}" text-anchor="end" fill="#666">{Math.Pow(10, e):N0}</text>""");
+        }
+
+        foreach (var s in sizes)
+        {
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{X(s.Posts):0}" y="{top + height + 18}" text-anchor="middle" fill="#666">{Options.SizeLabel(s.Posts)} posts</text>""");
+        }
+
+        for (var i = 0; i < Reads.Length; i++)
+        {
+            var (key, title) = Reads[i];
+            var points = string.Join(" ", sizes.Select(s => string.Create(CultureInfo.InvariantCulture, $"{X(s.Posts):0},{Y(s.Reads[key].Rps):0}")));
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<polyline points="{points}" fill="none" stroke="{colours[i]}" stroke-width="2"/>""");
+            foreach (var s in sizes)
+            {
+                svg.AppendLine(CultureInfo.InvariantCulture, $"""<circle cx="{X(s.Posts):0}" cy="{Y(s.Reads[key].Rps):0}" r="3" fill="{colours[i]}"/>""");
+            }
+
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{left + width + 12}" y="{top + 14 + i * 18}" fill="{colours[i]}">{WebUtility.HtmlEncode(title)}</text>""");
+        }
+
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+    }
+}
