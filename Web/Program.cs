@@ -14,6 +14,7 @@ using Crumbs.Web.Probes;
 using Crumbs.Web.Security;
 using Crumbs.Web.Sessions;
 
+Diagnostics.UsePrivateFolders(args, Replica.Name);     // first: before anything reads HOME or TMPDIR
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();

@@ -10,6 +10,7 @@ using Crumbs.Worker.Timelines;
 
 // The worker takes slow work off the queues, relays the outbox and bakes ahead of time. HTTP is for its health
 // probes and operators.
+Diagnostics.UsePrivateFolders(args, Replica.Name);     // first: before anything reads HOME or TMPDIR
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDiagnostics();

@@ -32,11 +32,26 @@ public sealed class CacheTelemetry
     public async Task<T> GetOrLoadAsync<T>(IFusionCache cache, string kind, string key, Func<CancellationToken, Task<T>> load,
         FusionCacheEntryOptions? options, CancellationToken ct)
     {
+        var diagnostics = CacheLoadDiagnostics.ForThisRequest;
+        if (diagnostics is { SkipDistributedLocker: true })
+        {
+            options = options?.Duplicate() ?? cache.CreateEntryOptions();
+            options.SkipDistributedLocker = true;
+        }
+
         var loaded = false;
         var value = await cache.GetOrSetAsync<T>(key, async (_, token) =>
         {
             loaded = true;
-            return await LoadAsync(kind, 1, () => load(token));
+            return await LoadAsync(kind, 1, async () =>
+            {
+                if (diagnostics is { SlowLoad: var slow } && slow > TimeSpan.Zero)
+                {
+                    await Task.Delay(slow, token);
+                }
+
+                return await load(token);
+            });
         }, options, ct);
         if (!loaded)
         {

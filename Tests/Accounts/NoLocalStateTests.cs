@@ -3,7 +3,11 @@ using Crumbs.Tests.Infrastructure;
 
 namespace Crumbs.Tests.Accounts;
 
-/// <summary>Lesson 1: while people use Crumbs, no clone writes a file: not in its content root, working folder or TMPDIR.</summary>
+/// <summary>
+/// Lesson 1: while people use Crumbs, no clone writes a file: not in its content root, working folder, HOME or TMPDIR.
+/// Each clone has a HOME and TMPDIR of its own (Crumbs:Diagnostics:PrivateFolders), watched from before the app
+/// started, so a key ring or a cache on a disk the clones happened to share would show.
+/// </summary>
 public sealed class NoLocalStateTests(CrumbsApp crumbs)
 {
     [Fact]
@@ -13,12 +17,9 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         {
             Path.GetDirectoryName(new Projects.Web().ProjectPath)!,       // content root and working folder of every web replica
             Path.GetDirectoryName(new Projects.Worker().ProjectPath)!,
-            crumbs.TempFolderOf("web"),
-            crumbs.TempFolderOf("worker"),
         };
         var before = Snapshot(folders);
-        var touched = new System.Collections.Concurrent.ConcurrentBag<string>();   // also files made and deleted meanwhile
-        var watchers = folders.Select(folder => Watch(folder, touched)).ToList();
+        var watches = folders.Select(folder => new FolderWatch(folder)).ToList();   // also files made and deleted meanwhile
 
         using var alice = await UserSession.SignUpAsync(crumbs, "Alice");
         using var profile = await alice.SendAsync(HttpMethod.Put, "/api/me/profile", new { displayName = "Alice A", bio = "no files" });
@@ -51,24 +52,33 @@ public sealed class NoLocalStateTests(CrumbsApp crumbs)
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
 
         var after = Snapshot(folders);
-        watchers.ForEach(w => w.Dispose());
-        Assert.Empty(touched);
+        watches.ForEach(w => w.Dispose());
+        Assert.Empty(watches.SelectMany(w => w.Seen));
         Assert.Equal(before, after);
+
+        // Every clone made its own HOME and TMPDIR at start, and nothing else under them ever since. A replica that
+        // another test restarted made its folders again, under the same name: what counts is that no file was written.
+        var own = new DirectoryInfo(crumbs.PrivateFolders).GetDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+        var made = own.SelectMany(name => new[] { name, Path.Combine(name, "home"), Path.Combine(name, "tmp") })
+            .Select(folder => Path.Combine(crumbs.PrivateFolders, folder)).ToHashSet();
+        var unexplained = crumbs.PrivateFoldersWatch.Seen.Where(seen => !made.Any(folder => seen == $"created {folder}"))
+            .Select(seen => seen.Replace(crumbs.PrivateFolders, "…", StringComparison.Ordinal)).ToList();
+        Assert.Empty(unexplained);                                        // seen since before the app started
+        var left = Directory.EnumerateFileSystemEntries(crumbs.PrivateFolders, "*", SearchOption.AllDirectories).Where(e => !made.Contains(e))
+            .Select(entry => Path.GetRelativePath(crumbs.PrivateFolders, entry)).ToList();
+        Assert.Empty(left);                                               // also what a watch on a brand-new folder might miss
+
+        // One home and one temporary folder per replica, each named for its replica.
+        var replicas = crumbs.Replicas.Of("web").Concat(crumbs.Replicas.Of("worker")).Select(r => r.Name).ToList();
+        Assert.Equal(CrumbsApp.WebReplicas + CrumbsApp.WorkerReplicas, replicas.Count);
+        Assert.Subset(own.ToHashSet(), replicas.ToHashSet());
+        Assert.All(own, name => Assert.True(name.StartsWith("web-", StringComparison.Ordinal) || name.StartsWith("worker-", StringComparison.Ordinal), name));
+        Assert.All(replicas, name => Assert.True(Directory.Exists(Path.Combine(crumbs.PrivateFolders, name, "home"))
+            && Directory.Exists(Path.Combine(crumbs.PrivateFolders, name, "tmp")), name));
 
         // Where the clones' shared key ring is instead: in Redis, one list of key XML documents.
         var keyRing = await RedisCommands.SendAsync(crumbs, "LRANGE", "data-protection-keys", "0", "-1");
         Assert.Contains("<key id=", keyRing, StringComparison.Ordinal);
-    }
-
-    private static FileSystemWatcher Watch(string folder, System.Collections.Concurrent.ConcurrentBag<string> touched)
-    {
-        var watcher = new FileSystemWatcher(folder) { IncludeSubdirectories = true, EnableRaisingEvents = true };
-        watcher.Created += (_, e) => touched.Add($"created {e.FullPath}");
-        watcher.Changed += (_, e) => touched.Add($"changed {e.FullPath}");
-        watcher.Renamed += (_, e) => touched.Add($"renamed {e.FullPath}");
-        // A watcher that overflowed or failed saw nothing it can vouch for: that is a failure too, not a pass.
-        watcher.Error += (_, e) => touched.Add($"watcher error on {folder}: {e.GetException().Message}");
-        return watcher;
     }
 
     private static SortedDictionary<string, string> Snapshot(IEnumerable<string> folders)

@@ -74,23 +74,62 @@ public sealed class ObjectCacheTests(CrumbsApp crumbs)
         }
     }
 
+    /// <summary>How much longer the stampede's loads take, so that requests sent together surely meet a load in progress.</summary>
+    private static readonly TimeSpan SlowLoad = TimeSpan.FromSeconds(1);
+
     [Fact]
     public async Task Fifty_concurrent_requests_for_the_same_cold_post_load_it_from_postgres_once()
+    {
+        var requests = await StampedeAsync(skipDistributedLocker: false);
+
+        var loader = Assert.Single(requests, r => r.Loads > 0);
+        Assert.Equal(1, loader.Loads);
+        // The others were in flight while that one load ran (it ends no sooner than SlowLoad after its request
+        // started), on more than one clone: the locker, not luck or one clone's own lock, kept them from Postgres.
+        var during = requests.Where(r => r.Started < loader.Started + SlowLoad.Ticks && r.Ended > loader.Started).ToList();
+        Assert.True(during.Select(r => r.ServedBy).Distinct().Count() >= 2,
+            $"{during.Count} requests in flight during the load, on {string.Join(", ", during.Select(r => r.ServedBy).Distinct())}");
+    }
+
+    [Fact]
+    public async Task Without_the_distributed_locker_the_same_stampede_loads_the_post_on_several_replicas()
+    {
+        var requests = await StampedeAsync(skipDistributedLocker: true);
+
+        // Each clone's own locker still lets one request per clone load: more than one load means more than one clone.
+        var loaders = requests.Where(r => r.Loads > 0).ToList();
+        Assert.True(loaders.Sum(r => r.Loads) >= 2, $"{loaders.Sum(r => r.Loads)} loads");
+        Assert.True(loaders.Select(r => r.ServedBy).Distinct().Count() >= 2, string.Join(", ", loaders.Select(r => r.ServedBy)));
+    }
+
+    private sealed record StampedeRequest(string ServedBy, long Started, long Ended, int Loads);
+
+    /// <summary>Fifty requests at once, each on a connection of its own (so over every clone), for one post nobody read yet.</summary>
+    private async Task<StampedeRequest[]> StampedeAsync(bool skipDistributedLocker)
     {
         using var alice = await UserSession.SignUpAsync(crumbs);
         var post = await alice.PostAsync("stampede");                    // written, never read: cold everywhere
 
-        using var client = crumbs.CreateClient();
-        var statements = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        using var client = crumbs.CreateClient();                        // a new connection per request
+        var requests = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/posts/{post.Id}");
             request.Headers.Add("X-Capture-Sql", "1");
+            request.Headers.Add("X-Slow-Cache-Load", ((int)SlowLoad.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (skipDistributedLocker)
+            {
+                request.Headers.Add("X-Skip-Distributed-Locker", "1");
+            }
+
             using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var header = Assert.Single(response.Headers.GetValues("X-Sql-Statements"));
-            return JsonSerializer.Deserialize<List<string>>(Encoding.UTF8.GetString(Convert.FromBase64String(header)))!;
+            var statements = JsonSerializer.Deserialize<List<string>>(Encoding.UTF8.GetString(Convert.FromBase64String(header)))!;
+            var window = Assert.Single(response.Headers.GetValues("X-Request-Window")).Split(' ').Select(long.Parse).ToArray();
+            return new StampedeRequest(ServedBy.Of(response), window[0], window[1],
+                statements.Count(sql => sql.Contains("from posts", StringComparison.OrdinalIgnoreCase)));
         }));
-
-        Assert.Equal(1, statements.Sum(s => s.Count(sql => sql.Contains("from posts", StringComparison.OrdinalIgnoreCase))));
+        Assert.True(requests.Select(r => r.ServedBy).Distinct().Count() >= 2, "the requests reached one clone only");
+        return requests;
     }
 }

@@ -35,6 +35,9 @@ public sealed class ProductionBuildTests(CrumbsApp crumbs)
     [InlineData("web", "SqlCapture")]
     [InlineData("web", "BenchEndpoints")]
     [InlineData("worker", "FailureInjection")]
+    [InlineData("web", "SkipDistributedLocker")]
+    [InlineData("web", "SlowCacheLoads")]
+    [InlineData("worker", "PrivateFolders")]
     public async Task A_service_asked_for_a_diagnostic_in_Production_refuses_to_start_naming_the_key(string project, string key)
     {
         var environment = await ServersAsync(FreePort());

@@ -26,6 +26,7 @@ public sealed class CrumbsApp : IAsyncLifetime
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), $"crumbs-tests-{Guid.NewGuid():N}");
     private DistributedApplication? _app;
     private Replicas? _replicas;
+    private FolderWatch? _privateFoldersWatch;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
@@ -39,8 +40,14 @@ public sealed class CrumbsApp : IAsyncLifetime
         return connection;
     }
 
-    /// <summary>The TMPDIR that every replica of the project gets.</summary>
-    public string TempFolderOf(string project) => Directory.CreateDirectory(Path.Combine(_dataPath, "tmp", project)).FullName;
+    /// <summary>
+    /// Where every web and worker replica makes its own empty HOME and TMPDIR, &lt;replica name&gt;/home and /tmp
+    /// (Crumbs:Diagnostics:PrivateFolders), so a test can tell each clone's files apart.
+    /// </summary>
+    public string PrivateFolders => Path.Combine(_dataPath, "private");
+
+    /// <summary>Everything written under <see cref="PrivateFolders"/>, watched from before the app started.</summary>
+    public FolderWatch PrivateFoldersWatch => _privateFoldersWatch ?? throw new InvalidOperationException("The app has not started.");
 
     /// <summary>The running replicas of "web" or "worker", each with its name, process and own address.</summary>
     public Replicas Replicas => _replicas ?? throw new InvalidOperationException("The app has not started.");
@@ -86,9 +93,9 @@ public sealed class CrumbsApp : IAsyncLifetime
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in new[] { "web", "worker" })
         {
-            // A temporary folder of their own, so a test can see whether the apps ever write to one.
+            // Each replica its own HOME and TMPDIR, so a test can see whether a clone ever writes to one (NoLocalStateTests).
             builder.CreateResourceBuilder<ProjectResource>(project)
-                .WithEnvironment("TMPDIR", TempFolderOf(project))
+                .WithEnvironment("Crumbs__Diagnostics__PrivateFolders", PrivateFolders)
                 // A small celebrity threshold, so a test can make an author too popular to fan out.
                 .WithEnvironment("Crumbs__Timeline__CelebrityThreshold", CelebrityThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -98,6 +105,9 @@ public sealed class CrumbsApp : IAsyncLifetime
 
         // Lets a test see every SQL statement a request runs (X-Capture-Sql); see Web/Hosting/SqlCapture.cs.
         builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true")
+            // Lets the stampede test slow its loads and switch off the distributed locker per request (Web/Hosting/CacheDiagnostics.cs).
+            .WithEnvironment("Crumbs__Diagnostics__SlowCacheLoads", "true")
+            .WithEnvironment("Crumbs__Diagnostics__SkipDistributedLocker", "true")
             // The orchestrator's proxy in front of the replicas is the app's trusted proxy here, so a test can speak
             // for many client addresses with X-Forwarded-For; a peer at 127.0.0.2 is not trusted.
             .WithEnvironment("Crumbs__TrustedProxies__0", "127.0.0.1")
@@ -112,6 +122,7 @@ public sealed class CrumbsApp : IAsyncLifetime
             .WithEnvironment("Crumbs__Quotas__Follows__Limit", "1000000")
             .WithEnvironment("Crumbs__Quotas__SignUps__Limit", "1000000");
 
+        _privateFoldersWatch = new FolderWatch(Directory.CreateDirectory(PrivateFolders).FullName);   // from before any replica starts
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         _replicas = new Replicas(_app);
@@ -180,6 +191,8 @@ public sealed class CrumbsApp : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        _privateFoldersWatch?.Dispose();
 
         if (Directory.Exists(_dataPath))
         {

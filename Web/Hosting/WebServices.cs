@@ -73,6 +73,7 @@ public static class WebServices
         app.UseStatusCodePages(ErrorPages.WriteAsync);
         app.UseReadableCharsetsOnly();
         app.UseSqlCapture();
+        app.UseCacheDiagnostics();
         app.UseStaticFiles();
         app.UseFreshReads();          // before the session is read: a writer's next reads see their writes on any clone
         app.UseAuthentication();
