@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Crumbs.Domain.Caching;
@@ -11,6 +12,7 @@ namespace Crumbs.Domain.Caching;
 public sealed class LocalCopies<TKey, TValue>(long bytes, TimeSpan lifetime) : IDisposable where TKey : notnull
 {
     private readonly MemoryCache _copies = new(new MemoryCacheOptions { SizeLimit = bytes, CompactionPercentage = 0.25 });
+    private readonly ConcurrentDictionary<TKey, Lazy<Task<TValue?>>> _fetching = new();
     private long _generation;
 
     /// <summary>
@@ -31,6 +33,34 @@ public sealed class LocalCopies<TKey, TValue>(long bytes, TimeSpan lifetime) : I
         return false;
     }
 
+    /// <summary>
+    /// The copy, or a fetch of it that every request of this clone asking at the same moment shares (when a copy
+    /// ends under load, one fetch replaces it, not one per connection). Fresh readers fetch on their own: a shared
+    /// fetch may have begun before their write. A null value or a failed fetch is not kept.
+    /// </summary>
+    public async Task<TValue?> GetOrFetchAsync(TKey key, Func<Task<TValue?>> fetch, Func<TValue, long> size)
+    {
+        if (TryGet(key, out var copy))
+        {
+            return copy;
+        }
+
+        if (ReadFresh.Required)
+        {
+            return await FetchAndKeepAsync(key, fetch, size);
+        }
+
+        var shared = _fetching.GetOrAdd(key, k => new Lazy<Task<TValue?>>(() => FetchAndKeepAsync(k, fetch, size)));
+        try
+        {
+            return await shared.Value;
+        }
+        finally
+        {
+            _fetching.TryRemove(KeyValuePair.Create(key, shared));
+        }
+    }
+
     /// <summary>Keeps a copy of what was fetched, unless something was invalidated since the fetch began.</summary>
     public void Keep(TKey key, TValue value, long size, Fetch fetch)
     {
@@ -43,6 +73,18 @@ public sealed class LocalCopies<TKey, TValue>(long bytes, TimeSpan lifetime) : I
         entry.Value = value;
         entry.Size = Math.Max(1, size);
         entry.AbsoluteExpiration = fetch.Started + lifetime;
+    }
+
+    private async Task<TValue?> FetchAndKeepAsync(TKey key, Func<Task<TValue?>> fetch, Func<TValue, long> size)
+    {
+        var started = Begin();
+        var value = await fetch();
+        if (value is not null)
+        {
+            Keep(key, value, size(value), started);
+        }
+
+        return value;
     }
 
     public void Forget(IEnumerable<TKey> keys)

@@ -16,12 +16,12 @@ public sealed partial class TimelineVersions : IDisposable
     private readonly IConnectionMultiplexer _redis;
     private readonly LocalInvalidation _invalidation;
     private readonly ILogger<TimelineVersions> _logger;
-    private readonly LocalCopies<long, long> _copies;
+    private readonly LocalCopies<long, Version> _copies;
 
     public TimelineVersions(IConnectionMultiplexer redis, LocalInvalidation invalidation, IOptions<CacheOptions> options, ILogger<TimelineVersions> logger)
     {
         (_redis, _invalidation, _logger) = (redis, invalidation, logger);
-        _copies = new LocalCopies<long, long>(4L * 1024 * 1024, options.Value.LocalFor);
+        _copies = new LocalCopies<long, Version>(4L * 1024 * 1024, options.Value.LocalFor);
         invalidation.Subscribe(Channel, ids => _copies.Forget(ids.Select(long.Parse)), _copies.ForgetAll);
     }
 
@@ -30,17 +30,10 @@ public sealed partial class TimelineVersions : IDisposable
     /// <summary>The current version, or null when Redis cannot say (then nothing is read from the page cache).</summary>
     public async Task<long?> CurrentAsync(long userId)
     {
-        if (_copies.TryGet(userId, out var copy))
-        {
-            return copy;
-        }
-
         try
         {
-            var fetch = _copies.Begin();
-            var version = (long?)await _redis.GetDatabase().StringGetAsync(Key(userId)) ?? 0;
-            _copies.Keep(userId, version, 64, fetch);
-            return version;
+            return (await _copies.GetOrFetchAsync(userId, async () => (Version?)new Version(
+                (long?)await _redis.GetDatabase().StringGetAsync(Key(userId)) ?? 0), _ => 64))!.Value;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -70,6 +63,9 @@ public sealed partial class TimelineVersions : IDisposable
     }
 
     public void Dispose() => _copies.Dispose();
+
+    /// <summary>A version as a clone keeps it (a reference, so "not fetched" and 0 differ).</summary>
+    private sealed record Version(long Value);
 
     [LoggerMessage(LogLevel.Warning, "Redis is unavailable for timeline versions")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);

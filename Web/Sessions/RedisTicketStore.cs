@@ -69,28 +69,27 @@ public sealed class RedisTicketStore : ITicketStore, IDisposable
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
-        if (copies.TryGet(key, out var copy) && SessionLifetime.Remaining(copy, clock.GetUtcNow(), options.Value) > TimeSpan.Zero)
-        {
-            // The cookie handler may set a renewal's times on the ticket it gets: each request gets properties of its own.
-            return new AuthenticationTicket(copy.Principal, copy.Properties.Clone(), copy.AuthenticationScheme);
-        }
-
-        var fetch = copies.Begin();
-        var bytes = (byte[]?)await redis.GetDatabase().StringGetAsync(SessionKey(key));
-        if (bytes is null)
+        var ticket = await copies.GetOrFetchAsync(key, () => ReadAsync(key), _ => 2048);
+        if (ticket is null || SessionLifetime.Remaining(ticket, clock.GetUtcNow(), options.Value) <= TimeSpan.Zero)
         {
             return null;
         }
 
-        var ticket = TicketSerializer.Default.Deserialize(bytes);
-        if (ticket is null || SessionLifetime.Remaining(ticket, clock.GetUtcNow(), options.Value) <= TimeSpan.Zero)
+        // The cookie handler may set a renewal's times on the ticket it gets: each request gets properties of its own.
+        return new AuthenticationTicket(ticket.Principal, ticket.Properties.Clone(), ticket.AuthenticationScheme);
+    }
+
+    private async Task<AuthenticationTicket?> ReadAsync(string key)
+    {
+        var bytes = (byte[]?)await redis.GetDatabase().StringGetAsync(SessionKey(key));
+        var ticket = bytes is null ? null : TicketSerializer.Default.Deserialize(bytes);
+        if (bytes is not null && (ticket is null || SessionLifetime.Remaining(ticket, clock.GetUtcNow(), options.Value) <= TimeSpan.Zero))
         {
             await RemoveAsync(key);   // past its absolute lifetime: however active, the user signs in again
             return null;
         }
 
-        copies.Keep(key, ticket, bytes.Length * 4L, fetch);
-        return new AuthenticationTicket(ticket.Principal, ticket.Properties.Clone(), ticket.AuthenticationScheme);
+        return ticket;
     }
 
     public async Task RemoveAsync(string key)

@@ -24,20 +24,14 @@ public sealed class Timeline(CachedTimeline timelines, PostStore posts, IOptions
     public async Task<byte[]> HomeJsonAsync(long userId, long before, int limit, CancellationToken ct)
     {
         var version = await timelines.VersionAsync(userId);
-        var key = new PageKey(userId, version ?? -1, before, limit);
-        if (version is not null && _pages.TryGet(key, out var copy))
+        if (version is null)
         {
-            return copy;
+            return await SerializeFreshAsync(userId, version, before, limit, ct);   // Redis is away: Postgres, no copy
         }
 
-        var fetch = _pages.Begin();
-        var bytes = await SerializeFreshAsync(userId, version, before, limit, ct);
-        if (version is not null)
-        {
-            _pages.Keep(key, bytes, bytes.Length, fetch);
-        }
-
-        return bytes;
+        // A shared build is not the first asker's to cancel; the statement timeouts bound it.
+        return (await _pages.GetOrFetchAsync(new PageKey(userId, version.Value, before, limit),
+            async () => await SerializeFreshAsync(userId, version, before, limit, CancellationToken.None), bytes => bytes.Length))!;
     }
 
     public async Task<Page<Post>> ByAuthorAsync(long authorId, long before, int limit, CancellationToken ct) =>
