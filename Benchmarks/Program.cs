@@ -102,7 +102,7 @@ var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<W
     ("home-warm", "home timeline, warm", "direct", u => wrk.RunAsync(u, home, options.Seconds)),
     ("home-warm", "home timeline, warm", "proxy", u => wrk.RunAsync(u, home, options.Seconds)),
     ("home-cold", "home timeline, cold (each page read once)", "direct", u => wrk.RunSequenceAsync(u,
-        $"\"/bench/timeline/table?user=\" .. ({data.Users[0].Id} + i % {data.Users.Count}) .. \"&before=\" .. ({data.MaxPostId + 1} - math.floor(i / {data.Users.Count}) * {Math.Max(1, (data.MaxPostId - data.MinPostId) / 16)})",
+        $"\"/bench/timeline/home?user=\" .. ({data.Users[0].Id} + i % {data.Users.Count}) .. \"&before=\" .. ({data.MaxPostId + 1} - math.floor(i / {data.Users.Count}) * {Math.Max(1, (data.MaxPostId - data.MinPostId) / 16)})",
         options.Seconds)),
     ("profile", "profile: GET /api/users/{handle}", "direct", u => wrk.RunAsync(u, [.. timelineUsers.Select(x => new WrkRequest("GET", $"/api/users/{x.Handle}"))], options.Seconds)),
     ("post-api", "post: GET /api/posts/{id}", "direct", u => wrk.RunAsync(u, [.. postIds.Select(id => new WrkRequest("GET", $"/api/posts/{id}"))], options.Seconds)),

@@ -12,16 +12,32 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTeleme
     private const string Kind = "post";
     private static readonly FusionCacheEntryOptions ReadOnly = new() { SkipDistributedLocker = true };
 
+    /// <summary>
+    /// Posts just read from Postgres: written to Redis in the background, with no backplane message (a copy another
+    /// clone holds is at most <see cref="CacheOptions.LocalFor"/> old and was right when it was read).
+    /// </summary>
+    private static readonly FusionCacheEntryOptions Loaded = new()
+    {
+        Duration = TimeSpan.FromMinutes(10),
+        JitterMaxDuration = TimeSpan.FromSeconds(30),
+        Size = 1024,
+        IsFailSafeEnabled = false,
+        DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(500),
+        SkipBackplaneNotifications = true,
+        AllowBackgroundDistributedCacheOperations = true,
+    };
+
     public static string Key(long id) => $"post:{id}";
 
     /// <summary>One post; concurrent misses on every clone wait for a single load (the distributed locker).</summary>
     public Task<Post?> FindAsync(long id, CancellationToken ct) =>
-        telemetry.GetOrLoadAsync(cache, Kind, Key(id), token => posts.FindAsync(id, token), null, ct);
+        telemetry.GetOrLoadAsync(cache, Kind, Key(id), token => posts.FindAsync(id, token), ReadFresh.Options(cache, null), ct);
 
     /// <summary>The posts that exist, in the order of the ids asked for.</summary>
     public async Task<IReadOnlyList<Post>> FindManyAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
-        var lookups = await Task.WhenAll(ids.Select(id => cache.TryGetAsync<Post>(Key(id), ReadOnly, ct).AsTask()));
+        var options = ReadFresh.Options(cache, ReadOnly);
+        var lookups = await Task.WhenAll(ids.Select(id => cache.TryGetAsync<Post>(Key(id), options, ct).AsTask()));
         var found = new Dictionary<long, Post>();
         for (var i = 0; i < ids.Count; i++)
         {
@@ -36,7 +52,7 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTeleme
         if (missing.Count > 0)
         {
             var loaded = await telemetry.LoadAsync(Kind, missing.Count, () => posts.FindManyAsync(missing, ct));
-            await RememberAsync(loaded, ct);
+            Remember(loaded);
             foreach (var post in loaded)
             {
                 found[post.Id] = post;
@@ -46,7 +62,12 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTeleme
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
-    /// <summary>Puts posts just read from Postgres into the cache.</summary>
-    public Task RememberAsync(IEnumerable<Post> loaded, CancellationToken ct) =>
-        Task.WhenAll(loaded.Select(post => cache.SetAsync(Key(post.Id), post, token: ct).AsTask()));
+    /// <summary>Puts posts just read from Postgres into the cache: this clone's copy now, Redis in the background.</summary>
+    public void Remember(IEnumerable<Post> loaded)
+    {
+        foreach (var post in loaded)
+        {
+            cache.Set(Key(post.Id), post, Loaded);
+        }
+    }
 }

@@ -11,7 +11,7 @@ public sealed class CachedUsers(IFusionCache cache, UserStore users, CacheTeleme
     public static string Key(long id) => $"user:{id}";
 
     public Task<User?> FindAsync(long id, CancellationToken ct) =>
-        telemetry.GetOrLoadAsync(cache, Kind, Key(id), token => users.FindAsync(id, token), null, ct);
+        telemetry.GetOrLoadAsync(cache, Kind, Key(id), token => users.FindAsync(id, token), ReadFresh.Options(cache, null), ct);
 
     /// <summary>Anything that is not a handle is answered at once: it never reaches Redis or Postgres.</summary>
     public async Task<User?> FindByHandleAsync(string? input, CancellationToken ct)

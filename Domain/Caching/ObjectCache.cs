@@ -2,6 +2,7 @@ using Crumbs.Domain.Accounts;
 using Crumbs.Domain.Posts;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,16 +18,16 @@ namespace Crumbs.Domain.Caching;
 /// <summary>
 /// WHERE THE CACHE IS: FusionCache, with a small in-process first level on every clone, Redis as the shared second
 /// level, and the Redis backplane that tells every clone to drop its first-level copy when an object changes.
-/// Whole objects are cached (users, posts, the id lists of timeline pages), never query results.
+/// Whole objects are cached (users, posts, the id lists of timeline pages), never query results. A clone's own copy
+/// lives at most <see cref="CacheOptions.LocalFor"/> (one second), so a lost backplane message costs at most that.
 /// </summary>
 public static class ObjectCache
 {
-    /// <summary>How long a clone may keep its own copy; the backplane normally drops it within milliseconds of a write.</summary>
-    public static readonly TimeSpan FirstLevel = TimeSpan.FromSeconds(30);
-
     public static TBuilder AddObjectCache<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         Task<IConnectionMultiplexer> Redis(IServiceProvider services) => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+        builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var local = builder.Configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
         builder.Services.AddFusionCache()
             .WithOptions(options =>
             {
@@ -37,15 +38,15 @@ public static class ObjectCache
             .WithDefaultEntryOptions(new FusionCacheEntryOptions
             {
                 Duration = TimeSpan.FromMinutes(10),
-                MemoryCacheDuration = FirstLevel,
+                MemoryCacheDuration = local.LocalFor,
                 JitterMaxDuration = TimeSpan.FromSeconds(30),
-                Size = 1,
+                Size = 1024,                                   // bytes, estimated: a user or a post is about 1 KB in memory
                 IsFailSafeEnabled = false,                     // never serve a value older than a write we know of
                 AllowBackgroundDistributedCacheOperations = false,
                 DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(500),
                 LockTimeout = TimeSpan.FromSeconds(5),
             })
-            .WithMemoryCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = 200_000 }))
+            .WithMemoryCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = local.ObjectBytes }))
             .WithSerializer(new FusionCacheSystemTextJsonSerializer(CacheJson.SerializerOptions))
             .WithDistributedCache(services => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Redis(services) }))
             .WithBackplane(services => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = () => Redis(services) }))
@@ -54,6 +55,7 @@ public static class ObjectCache
                 Options.Create(new RedisDistributedLockerOptions { ConnectionMultiplexerFactory = () => Redis(services) }),
                 services.GetService<ILogger<RedisDistributedLocker>>()));
         builder.Services.AddSingleton<CacheTelemetry>();
+        builder.Services.AddSingleton<LocalInvalidation>();
         builder.Services.AddSingleton<CachedUsers>();
         builder.Services.AddSingleton<CachedPosts>();
         builder.Services.AddSingleton<TimelineVersions>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Crumbs.Domain.Caching;
@@ -6,10 +7,24 @@ namespace Crumbs.Domain.Caching;
 /// <summary>
 /// A number per user that changes whenever their home timeline does (fan-out, follow, unfollow, delete). Cached
 /// timeline pages are keyed by it, so a change makes every old page of that user unreachable at once, without
-/// finding and deleting them; they expire by themselves.
+/// finding and deleting them; they expire by themselves. Each clone keeps the versions it read for up to
+/// <see cref="CacheOptions.LocalFor"/>; a bump tells every clone to drop its copy of those users' versions.
 /// </summary>
-public sealed partial class TimelineVersions(IConnectionMultiplexer redis, ILogger<TimelineVersions> logger)
+public sealed partial class TimelineVersions : IDisposable
 {
+    private const string Channel = "crumbs:local:timeline-versions";
+    private readonly IConnectionMultiplexer _redis;
+    private readonly LocalInvalidation _invalidation;
+    private readonly ILogger<TimelineVersions> _logger;
+    private readonly LocalCopies<long, Version> _copies;
+
+    public TimelineVersions(IConnectionMultiplexer redis, LocalInvalidation invalidation, IOptions<CacheOptions> options, ILogger<TimelineVersions> logger)
+    {
+        (_redis, _invalidation, _logger) = (redis, invalidation, logger);
+        _copies = new LocalCopies<long, Version>(4L * 1024 * 1024, options.Value.LocalFor);
+        invalidation.Subscribe(Channel, ids => _copies.Forget(ids.Select(long.Parse)), _copies.ForgetAll);
+    }
+
     private static RedisKey Key(long userId) => $"timeline-version:{userId}";
 
     /// <summary>The current version, or null when Redis cannot say (then nothing is read from the page cache).</summary>
@@ -17,29 +32,40 @@ public sealed partial class TimelineVersions(IConnectionMultiplexer redis, ILogg
     {
         try
         {
-            return (long?)await redis.GetDatabase().StringGetAsync(Key(userId)) ?? 0;
+            return (await _copies.GetOrFetchAsync(userId, async () => (Version?)new Version(
+                (long?)await _redis.GetDatabase().StringGetAsync(Key(userId)) ?? 0), _ => 64))!.Value;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            LogUnavailable(logger, e);
+            LogUnavailable(_logger, e);
             return null;
         }
     }
 
-    /// <summary>Moves the versions of many timelines on, in one pipelined batch.</summary>
+    /// <summary>Moves the versions of many timelines on, in one pipelined batch, and tells every clone.</summary>
     public async Task BumpAsync(IEnumerable<long> userIds)
     {
+        var ids = userIds.Distinct().ToList();
+        _copies.Forget(ids);
         try
         {
-            var database = redis.GetDatabase();
-            await Task.WhenAll(userIds.Distinct().Select(id => database.StringIncrementAsync(Key(id))));
+            var database = _redis.GetDatabase();
+            await Task.WhenAll(ids.Select(id => database.StringIncrementAsync(Key(id))));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            // Pages cached before the change expire within their short lifetime (see TimelineCache).
-            LogUnavailable(logger, e);
+            // Pages cached before the change expire within their short lifetime (see CachedTimeline).
+            LogUnavailable(_logger, e);
+            return;
         }
+
+        await _invalidation.PublishAsync(Channel, ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    public void Dispose() => _copies.Dispose();
+
+    /// <summary>A version as a clone keeps it (a reference, so "not fetched" and 0 differ).</summary>
+    private sealed record Version(long Value);
 
     [LoggerMessage(LogLevel.Warning, "Redis is unavailable for timeline versions")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);

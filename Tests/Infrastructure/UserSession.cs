@@ -84,6 +84,18 @@ public sealed class UserSession(CrumbsApp crumbs, string handle, string password
         return (await response.Content.ReadFromJsonAsync<T>(TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>
+    /// Drops the short-lived cookie a successful write answers with (Web/Hosting/FreshReads.cs), as the browser does
+    /// after two seconds: from now on this person reads what other readers read, clone-local copies included.
+    /// </summary>
+    public void ForgetFreshReads()
+    {
+        foreach (var cookie in Cookies.GetAllCookies().Where(c => c.Name == "crumbs.fresh"))
+        {
+            cookie.Expired = true;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var client in _clients)

@@ -21,6 +21,7 @@ public static class BenchApi
         app.MapGet("/bench/plaintext", () => "ok").ExcludeFromDescription();
         var timeline = app.MapGroup("/bench/timeline").ExcludeFromDescription();
         timeline.MapGet("/join", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.JoinAsync(user, b, ct)));
+        timeline.MapGet("/home", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.HomeAsync(user, b, ct)));
         timeline.MapGet("/table", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.TableAsync(user, b, ct)));
         timeline.MapGet("/cached-result", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.CachedResultAsync(user, b, ct)));
         timeline.MapGet("/cached-objects", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.CachedObjectsAsync(user, b, ct)));

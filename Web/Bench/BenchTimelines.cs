@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crumbs.Domain.Posts;
+using Crumbs.Domain.Timelines;
 using Crumbs.Web.Posts;
 using Crumbs.Web.Timelines;
 using Dapper;
@@ -12,7 +13,7 @@ namespace Crumbs.Web.Bench;
 /// The four ways of reading the same home timeline page, so the benchmark shows what each lesson buys.
 /// Benchmark-only: mapped when Crumbs:Diagnostics:BenchEndpoints is true; the app itself never calls these.
 /// </summary>
-public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, PostStore posts, IConnectionMultiplexer redis)
+public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, TimelineStore table, PostStore posts, IConnectionMultiplexer redis)
 {
     private const int Limit = Cursor.DefaultLimit;
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
@@ -32,9 +33,12 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, PostS
         return Serialize(page.AsList());
     }
 
-    /// <summary>2. Lesson 2: the denormalized timeline table, exactly as GET /api/timeline reads it (no JOIN).</summary>
+    /// <summary>2. Lesson 2: the denormalized timeline table, read as GET /api/timeline reads it on a miss (no JOIN, no cache).</summary>
     public async Task<byte[]> TableAsync(long user, long before, CancellationToken ct) =>
-        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(await timeline.HomeAsync(user, before, Limit, ct)), JsonSerializerOptions.Web);
+        Serialize(await table.PageAsync(user, before, Limit, ct));
+
+    /// <summary>The app's own read: GET /api/timeline without the session (cache, clone-local page bytes).</summary>
+    public Task<byte[]> HomeAsync(long user, long before, CancellationToken ct) => timeline.HomeJsonAsync(user, before, Limit, ct);
 
     /// <summary>3. Lesson 3, the weaker way: the whole result cached under one key per (user, cursor); any change stales it.</summary>
     public async Task<byte[]> CachedResultAsync(long user, long before, CancellationToken ct)

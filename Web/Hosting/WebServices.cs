@@ -75,6 +75,7 @@ public static class WebServices
         app.UseSqlCapture();
         app.UseCacheDiagnostics();
         app.UseStaticFiles();
+        app.UseFreshReads();          // before the session is read: a writer's next reads see their writes on any clone
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCsrfForSessions();

@@ -41,6 +41,8 @@ public static class SessionServices
                 options.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden);
             });
+        // After AddCookie, so it wraps the ticket format the framework made (post-configures run in that order).
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseCookieTickets>();
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(options =>
         {

@@ -19,13 +19,13 @@ public static class TimelineApi
     }
 
     /// <summary>The signed-in user's home timeline, newest first.</summary>
-    private static async Task<Results<Ok<Page<PostDto>>, ProblemHttpResult>> HomeAsync(
+    private static async Task<Results<PageJson, ProblemHttpResult>> HomeAsync(
         string? before, int? limit, HttpContext http, Timeline timeline, CancellationToken ct)
     {
         var (max, count, problem) = Cursor.Parse(before, limit);
         return problem is not null
             ? BadCursor(problem)
-            : TypedResults.Ok(PostDto.PageOf(await timeline.HomeAsync(http.User.Id(), max, count, ct)));
+            : new PageJson(await timeline.HomeJsonAsync(http.User.Id(), max, count, ct));
     }
 
     private static async Task<Results<Ok<Page<PostDto>>, NotFound, ProblemHttpResult>> ByAuthorAsync(
