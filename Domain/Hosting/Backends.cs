@@ -37,6 +37,7 @@ public static class Backends
         builder.Services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Celebrities>();
         builder.Services.AddSingleton<TimelineStore>();
+        builder.Services.AddSingleton<HomeFeeds>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<BakedReads>();

@@ -32,6 +32,7 @@ public static class WebServices
         builder.AddQuotas();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<ActiveUsers>();
         builder.Services.AddSingleton<Timelines.Timeline>();
         builder.Services.AddSingleton<Demo.DemoSeeder>();
         builder.Services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new OnlyHandledRequests()));
@@ -75,6 +76,7 @@ public static class WebServices
         app.UseSqlCapture();
         app.UseStaticFiles();
         app.UseAuthentication();
+        app.UseActiveUsers();
         app.UseAuthorization();
         app.UseCsrfForSessions();
         return app;
