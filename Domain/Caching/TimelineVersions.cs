@@ -10,6 +10,8 @@ namespace Crumbs.Domain.Caching;
 /// </summary>
 public sealed partial class TimelineVersions(IConnectionMultiplexer redis, ILogger<TimelineVersions> logger)
 {
+    private const string IncrementAll = "for _, key in ipairs(KEYS) do redis.call('INCR', key) end";
+
     private static RedisKey Key(long userId) => $"timeline-version:{userId}";
 
     /// <summary>The current version, or null when Redis cannot say (then nothing is read from the page cache).</summary>
@@ -26,13 +28,17 @@ public sealed partial class TimelineVersions(IConnectionMultiplexer redis, ILogg
         }
     }
 
-    /// <summary>Moves the versions of many timelines on, in one pipelined batch.</summary>
+    /// <summary>
+    /// Moves the versions of many timelines on: one script call per thousand timelines, since an INCR each (a
+    /// fan-out to 300 followers made 300 commands and 300 replies) was the worker's largest cost per post.
+    /// </summary>
     public async Task BumpAsync(IEnumerable<long> userIds)
     {
         try
         {
             var database = redis.GetDatabase();
-            await Task.WhenAll(userIds.Distinct().Select(id => database.StringIncrementAsync(Key(id))));
+            await Task.WhenAll(userIds.Distinct().Chunk(1000).Select(ids =>
+                database.ScriptEvaluateAsync(IncrementAll, [.. ids.Select(Key)])));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
