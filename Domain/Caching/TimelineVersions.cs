@@ -13,6 +13,7 @@ namespace Crumbs.Domain.Caching;
 public sealed partial class TimelineVersions : IDisposable
 {
     private const string Channel = "crumbs:local:timeline-versions";
+    private const string IncrementAll = "for _, key in ipairs(KEYS) do redis.call('INCR', key) end";
     private readonly IConnectionMultiplexer _redis;
     private readonly LocalInvalidation _invalidation;
     private readonly ILogger<TimelineVersions> _logger;
@@ -42,7 +43,10 @@ public sealed partial class TimelineVersions : IDisposable
         }
     }
 
-    /// <summary>Moves the versions of many timelines on, in one pipelined batch, and tells every clone.</summary>
+    /// <summary>
+    /// Moves the versions of many timelines on and tells every clone: one script call per thousand timelines, since an
+    /// INCR each (a fan-out to 300 followers made 300 commands and 300 replies) was the worker's largest cost per post.
+    /// </summary>
     public async Task BumpAsync(IEnumerable<long> userIds)
     {
         var ids = userIds.Distinct().ToList();
@@ -50,7 +54,7 @@ public sealed partial class TimelineVersions : IDisposable
         try
         {
             var database = _redis.GetDatabase();
-            await Task.WhenAll(ids.Select(id => database.StringIncrementAsync(Key(id))));
+            await Task.WhenAll(ids.Chunk(1000).Select(chunk => database.ScriptEvaluateAsync(IncrementAll, [.. chunk.Select(Key)])));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

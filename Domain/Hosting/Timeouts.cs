@@ -34,6 +34,9 @@ public static class Timeouts
         redis.ConnectTimeout = (int)Redis.TotalMilliseconds;
         redis.SyncTimeout = (int)Redis.TotalMilliseconds;
         redis.AsyncTimeout = (int)Redis.TotalMilliseconds;
+        // The library's own dedicated I/O threads spin (sched_yield) waiting for work: under a light, latency-bound
+        // load they took about 40% of web's and worker's CPU (dotnet-trace, docs/benchmarks.md). The shared pool does not.
+        redis.SocketManager = SocketManager.ThreadPool;
     }
 
     public static void Apply(NpgsqlDataSourceBuilder db)

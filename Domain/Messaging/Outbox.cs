@@ -25,6 +25,21 @@ public static class Outbox
                 new { aggregateKey }, transaction, cancellationToken: cancellationToken));
         }
 
+        await InsertAsync(connection, transaction, queue, messageId, message, aggregateKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first message of an aggregate created in this very transaction (a new post): no other transaction can
+    /// see the aggregate, so none can enqueue for it, before this one commits; whatever it enqueues later gets a
+    /// higher id. So the turn-taking lock of <see cref="EnqueueAsync{T}"/> (a round trip) is not needed.
+    /// </summary>
+    public static Task EnqueueFirstAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string queue, Guid messageId, T message, string aggregateKey, CancellationToken cancellationToken) =>
+        InsertAsync(connection, transaction, queue, messageId, message, aggregateKey, cancellationToken);
+
+    private static async Task InsertAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string queue, Guid messageId, T message, string? aggregateKey, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(new CommandDefinition(
             """
             insert into outbox (message_id, queue, kind, aggregate_key, payload, headers)

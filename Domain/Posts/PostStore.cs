@@ -18,26 +18,37 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
 
     public async Task<Post> CreateAsync(long authorId, string text, CancellationToken ct)
     {
+        // Three round trips: the post, its author's own entry and the transaction id in one; the outbox row; the commit.
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var post = await connection.QuerySingleAsync<Post>(new CommandDefinition(
+        Post post;
+        string xid;
+        await using (var written = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             with author as (
                 update users set post_count = post_count + 1 where id = @authorId
-                returning id, handle, display_name, avatar_url)
-            insert into posts (author_id, author_handle, author_display_name, author_avatar_url, text)
-            select id, handle, display_name, avatar_url, @text from author
-            returning {Columns}
-            """, new { authorId, text }, transaction, cancellationToken: ct));
-        // The author sees their own post at once; followers get it through the fan-out.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into timeline_entries (user_id, post_id, author_id) values (@authorId, @Id, @authorId)",
-            new { authorId, post.Id }, transaction, cancellationToken: ct));
-        await Outbox.EnqueueAsync(connection, transaction, Queues.PostCreated, Guid.CreateVersion7(),
+                returning id, handle, display_name, avatar_url),
+            post as (
+                insert into posts (author_id, author_handle, author_display_name, author_avatar_url, text)
+                select id, handle, display_name, avatar_url, @text from author
+                returning *),
+            own as (  -- the author sees their own post at once; followers get it through the fan-out
+                insert into timeline_entries (user_id, post_id, author_id) select author_id, id, author_id from post)
+            select {Columns} from post;
+            select pg_current_xact_id()::text;
+            """, new { authorId, text }, transaction, cancellationToken: ct)))
+        {
+            post = await written.ReadSingleAsync<Post>();
+            xid = await written.ReadSingleAsync<string>();
+        }
+
+        // A new post is an aggregate nobody else can enqueue for before this commits: no turn to take.
+        await Outbox.EnqueueFirstAsync(connection, transaction, Queues.PostCreated, Guid.CreateVersion7(),
             new PostCreated(post.Id, authorId, post.CreatedAt), $"post:{post.Id}", ct);
-        await transaction.CommitSurelyAsync(db, ct);
-        await cache.UsersChangedAsync([authorId], ct);               // post_count
-        await cache.TimelinesChangedAsync([authorId]);               // the author's own entry
+        await transaction.CommitSurelyAsync(db, xid, ct);
+        await Task.WhenAll(
+            cache.UsersChangedAsync([authorId], ct),                 // post_count
+            cache.TimelinesChangedAsync([authorId]));                // the author's own entry
         return post;
     }
 

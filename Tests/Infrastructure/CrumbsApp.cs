@@ -16,6 +16,8 @@ public sealed class CrumbsApp : IAsyncLifetime
     public const int WebReplicas = 3;
     public const int WorkerReplicas = 2;
     public const int CelebrityThreshold = 3;
+    /// <summary>A returning user's rebuilt home timeline holds this many posts at most (default 800), so a test can reach it.</summary>
+    public const int TimelineRebuildSize = 5;
     public const int MaxRetries = 5;
     /// <summary>Wrong passwords for one handle, from all addresses together, before every address waits (default 100).</summary>
     public const int SignInFailuresPerHandle = 30;
@@ -97,7 +99,8 @@ public sealed class CrumbsApp : IAsyncLifetime
             builder.CreateResourceBuilder<ProjectResource>(project)
                 .WithEnvironment("Crumbs__Diagnostics__PrivateFolders", PrivateFolders)
                 // A small celebrity threshold, so a test can make an author too popular to fan out.
-                .WithEnvironment("Crumbs__Timeline__CelebrityThreshold", CelebrityThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .WithEnvironment("Crumbs__Timeline__CelebrityThreshold", CelebrityThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEnvironment("Crumbs__Timeline__RebuildSize", TimelineRebuildSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         // Pictures nobody uses are pruned at once, not after a day, so a test can watch it (HousekeepingTests).

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Accounts;
+using Crumbs.Domain.Timelines;
 using Crumbs.Web.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -7,7 +8,8 @@ using Microsoft.AspNetCore.Identity;
 namespace Crumbs.Web.Accounts;
 
 /// <summary>Sign-up, sign-in and password changes, shared by the API and the pages.</summary>
-public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher, SignInLimiter limiter, RedisTicketStore sessions)
+public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher, SignInLimiter limiter, RedisTicketStore sessions,
+    HomeFeeds feeds)
 {
     // Verified when the handle is unknown, so a wrong handle costs as much time as a wrong password.
     private static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(null!, "not a real password");
@@ -53,6 +55,7 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
 
         await limiter.SucceededAsync(normalized, address);
         await StartSessionAsync(http, found.Id, found.Handle);
+        await feeds.SeenAsync(found.Id, ct);   // back after a while: their home timeline is rebuilt before they read it
         return (SignInOutcome.SignedIn, await users.FindAsync(found.Id, ct), TimeSpan.Zero);
     }
 

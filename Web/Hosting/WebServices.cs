@@ -32,6 +32,7 @@ public static class WebServices
         builder.AddQuotas();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<ActiveUsers>();
         builder.Services.AddSingleton<Timelines.Timeline>();
         builder.Services.AddSingleton<Demo.DemoSeeder>();
         builder.Services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new OnlyHandledRequests()));
@@ -77,6 +78,7 @@ public static class WebServices
         app.UseStaticFiles();
         app.UseFreshReads();          // before the session is read: a writer's next reads see their writes on any clone
         app.UseAuthentication();
+        app.UseActiveUsers();
         app.UseAuthorization();
         app.UseCsrfForSessions();
         return app;
