@@ -108,8 +108,12 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
         return response.IsSuccessStatusCode;
     }
 
+    // crumbs.fresh lives two seconds in a browser (Web/Hosting/FreshReads.cs): replayed for minutes it would make every
+    // request of the run read past the clone-local copies, as only a writer's next reads do.
     private static string Cookies(HttpResponseMessage response) => string.Join("; ",
-        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Select(v => v.Split(';')[0]) : []);
+        response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(v => v.Split(';')[0]).Where(c => !c.StartsWith("crumbs.fresh=", StringComparison.Ordinal))
+            : []);
 
     public void Dispose() => _http.Dispose();
 }

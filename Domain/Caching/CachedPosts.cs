@@ -52,7 +52,7 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTeleme
         if (missing.Count > 0)
         {
             var loaded = await telemetry.LoadAsync(Kind, missing.Count, () => posts.FindManyAsync(missing, ct));
-            Remember(loaded);
+            await RememberAsync(loaded, ct);
             foreach (var post in loaded)
             {
                 found[post.Id] = post;
@@ -62,12 +62,11 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTeleme
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
-    /// <summary>Puts posts just read from Postgres into the cache: this clone's copy now, Redis in the background.</summary>
-    public void Remember(IEnumerable<Post> loaded)
-    {
-        foreach (var post in loaded)
-        {
-            cache.Set(Key(post.Id), post, Loaded);
-        }
-    }
+    /// <summary>
+    /// Puts posts just read from Postgres into the cache: this clone's copy now, Redis in the background. Always
+    /// through the async API: FusionCache's synchronous Set writes Redis with blocking calls on pool threads, which
+    /// starved the thread pool under a stream of misses.
+    /// </summary>
+    public Task RememberAsync(IEnumerable<Post> loaded, CancellationToken ct) =>
+        Task.WhenAll(loaded.Select(post => cache.SetAsync(Key(post.Id), post, Loaded, ct).AsTask()));
 }

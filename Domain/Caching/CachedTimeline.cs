@@ -49,7 +49,7 @@ public sealed class CachedTimeline(IFusionCache cache, TimelineStore timelines, 
         var ids = await telemetry.GetOrLoadAsync(cache, Kind, $"timeline:{userId}:{version}:{before}:{limit}", async token =>
         {
             loaded = await timelines.PageAsync(userId, before, limit, token);
-            posts.Remember(loaded);
+            await posts.RememberAsync(loaded, token);
             return loaded.Select(p => p.Id).ToArray();
         }, ReadFresh.Options(cache, PageOptions), ct);
 

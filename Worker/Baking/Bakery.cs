@@ -53,7 +53,7 @@ public sealed partial class Bakery(NpgsqlDataSource db, IConnectionMultiplexer r
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var startedAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("select clock_timestamp()", transaction: transaction, cancellationToken: ct));
         var trending = await TrendingBake.BakeAsync(connection, transaction, ct);
-        var suggestions = await SuggestionsBake.BakeAsync(connection, transaction, options.Value.ActiveUsers, ct);
+        var suggestions = await SuggestionsBake.BakeAsync(connection, transaction, options.Value.ActiveUsers, options.Value.SuggestionsRefreshAfter, ct);
         if (!await Lease.IsHeldAsync(connection, transaction, ct))
         {
             throw new LeaseLostException();

@@ -19,7 +19,11 @@ public sealed class BakingOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The most recently active users who get suggestions in one bake.</summary>
+    /// <summary>The most recently active users whose suggestions are due who get them in one bake.</summary>
     [Range(1, 10_000_000)]
-    public int ActiveUsers { get; set; } = 10_000;
+    public int ActiveUsers { get; set; } = 1_000;
+
+    /// <summary>How long a user's suggestions stand before they are baked again (sooner after they follow someone).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan SuggestionsRefreshAfter { get; set; } = TimeSpan.FromHours(1);
 }

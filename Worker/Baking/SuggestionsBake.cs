@@ -5,24 +5,32 @@ using Npgsql;
 namespace Crumbs.Worker.Baking;
 
 /// <summary>
-/// Who to follow, for every user active in the last 7 days (posted or liked; the most recent first, capped): up to
-/// 10 accounts followed by the accounts they follow, which they do not follow yet, ranked by how many of their
-/// followees follow them. A join over follows twice: the kind of query that belongs here, never on a request path.
+/// Who to follow, for users active in the last 7 days (posted or liked) whose suggestions are due: never baked, older
+/// than the refresh interval, or older than one of their own follows. The most recent first, capped per bake, so a
+/// bake costs what the due users cost, not what all active users cost. Up to 10 accounts followed by the accounts
+/// they follow, which they do not follow yet, ranked by how many of their followees follow them. A join over follows
+/// twice: the kind of query that belongs here, never on a request path.
 /// </summary>
 public static class SuggestionsBake
 {
     public static async Task<IReadOnlyList<(long UserId, string Payload)>> BakeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, int activeUsers, CancellationToken ct) =>
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int activeUsers, TimeSpan refreshAfter, CancellationToken ct) =>
         (await connection.QueryAsync<(long, string)>(new CommandDefinition(
             """
-            with active as (
-                select user_id from (
+            with recent as (
+                select user_id, max(seen) as seen from (
                     select author_id as user_id, max(created_at) as seen from posts
                     where created_at > now() - interval '7 days' group by author_id
                     union all
                     select user_id, max(created_at) from likes
-                    where created_at > now() - interval '7 days' group by user_id) recent
-                group by user_id order by max(seen) desc limit @activeUsers),
+                    where created_at > now() - interval '7 days' group by user_id) activity
+                group by user_id),
+            active as (
+                select r.user_id from recent r
+                left join suggestions s on s.user_id = r.user_id
+                where s.user_id is null or s.baked_at < now() - @refreshAfter
+                   or exists (select 1 from follows f where f.follower_id = r.user_id and f.created_at >= s.baked_at)
+                order by r.seen desc limit @activeUsers),
             candidates as (
                 select a.user_id, theirs.followee_id as candidate, count(*)::int as followed_by
                 from active a
@@ -44,5 +52,5 @@ public static class SuggestionsBake
             group by a.user_id
             on conflict (user_id) do update set baked_at = excluded.baked_at, payload = excluded.payload
             returning user_id, payload::text
-            """, new { activeUsers, count = Baked.SuggestionCount }, transaction, Baked.QueryTimeoutSeconds, cancellationToken: ct))).AsList();
+            """, new { activeUsers, refreshAfter, count = Baked.SuggestionCount }, transaction, Baked.QueryTimeoutSeconds, cancellationToken: ct))).AsList();
 }
