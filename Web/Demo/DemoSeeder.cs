@@ -65,8 +65,11 @@ public sealed class DemoSeeder(NpgsqlDataSource db, TimelineStore timelines)
             await connection.ExecuteAsync(new CommandDefinition(definition, transaction: transaction, commandTimeout: SeedTimeoutSeconds, cancellationToken: ct));
         }
 
+        // Statistics in the same transaction, so they become visible with the rows: a bake that starts right after the
+        // commit must not plan its joins over "empty" tables (it did, and kept a Postgres core busy for minutes).
+        await connection.ExecuteAsync(new CommandDefinition("analyze users; analyze follows; analyze posts; analyze likes; analyze timeline_entries",
+            transaction: transaction, commandTimeout: SeedTimeoutSeconds, cancellationToken: ct));
         await transaction.CommitAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("analyze users; analyze follows; analyze posts; analyze likes; analyze timeline_entries", commandTimeout: SeedTimeoutSeconds, cancellationToken: ct));
         return new DemoSeeded(prefix, ids.Length, follows.Count, posts.Count, size.Likes, timelineEntries, clock.Elapsed.TotalSeconds);
     }
 
