@@ -9,8 +9,9 @@ namespace Crumbs.Domain.Caching;
 /// Home timeline pages from the cache: the page's id list, if Redis holds one for the reader's current timeline
 /// version, then the post objects in one batched read. With everything cached a page runs no SQL at all; with
 /// nothing cached it runs the three statements of <see cref="TimelineStore"/> and writes the id list with one SET
-/// that nobody waits for, plus the posts this clone does not hold yet: no distributed lock (a page is one
-/// reader's), no backplane message and no read of the id list that cannot hit.
+/// that nobody waits for, plus the posts this clone does not hold yet: no distributed lock (a page is one reader's;
+/// Web's Timeline shares one build among a clone's concurrent requests), no backplane message, and the id list read
+/// in the same round trip as the version.
 /// </summary>
 public sealed partial class CachedTimeline(IConnectionMultiplexer redis, TimelineStore timelines, CachedPosts posts,
     TimelineVersions versions, CacheTelemetry telemetry, ILogger<CachedTimeline> logger)
