@@ -62,11 +62,29 @@ public sealed class CachedPosts(IFusionCache cache, PostStore posts, CacheTeleme
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
+    /// <summary>A look at this clone's own copy only: no Redis read, no lock.</summary>
+    private static readonly FusionCacheEntryOptions HeldHere = new() { SkipDistributedCacheRead = true, SkipDistributedLocker = true };
+
     /// <summary>
-    /// Puts posts just read from Postgres into the cache: this clone's copy now, Redis in the background. Always
-    /// through the async API: FusionCache's synchronous Set writes Redis with blocking calls on pool threads, which
-    /// starved the thread pool under a stream of misses.
+    /// Puts posts just read from Postgres into the cache: this clone's copy now, Redis in the background. A post this
+    /// clone already holds is skipped: its copy came from Redis or was written there, and a change since would have
+    /// dropped it (the backplane). Always through the async API: FusionCache's synchronous Set writes Redis with
+    /// blocking calls on pool threads, which starved the thread pool under a stream of misses.
     /// </summary>
-    public Task RememberAsync(IEnumerable<Post> loaded, CancellationToken ct) =>
-        Task.WhenAll(loaded.Select(post => cache.SetAsync(Key(post.Id), post, Loaded, ct).AsTask()));
+    public async Task RememberAsync(IEnumerable<Post> loaded, CancellationToken ct)
+    {
+        List<Task>? writes = null;
+        foreach (var post in loaded)
+        {
+            if (!(await cache.TryGetAsync<Post>(Key(post.Id), HeldHere, ct)).HasValue)
+            {
+                (writes ??= []).Add(cache.SetAsync(Key(post.Id), post, Loaded, ct).AsTask());
+            }
+        }
+
+        if (writes is not null)
+        {
+            await Task.WhenAll(writes);
+        }
+    }
 }

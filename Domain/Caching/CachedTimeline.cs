@@ -1,58 +1,113 @@
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
-using ZiggyCreatures.Caching.Fusion;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Crumbs.Domain.Caching;
 
 /// <summary>
-/// Home timeline pages from the cache: the page's id list under the reader's current timeline version, then the
-/// post objects in one batched read. With everything cached a page runs no SQL at all; with nothing cached it runs
-/// the three statements of <see cref="TimelineStore"/> and writes what it read to the cache in the background: a
-/// miss costs the query plus one cache write, with no distributed lock (a page is one reader's; each clone still
-/// loads a page once however many of its requests ask at the same time).
+/// Home timeline pages from the cache: the page's id list, if Redis holds one for the reader's current timeline
+/// version, then the post objects in one batched read. With everything cached a page runs no SQL at all; with
+/// nothing cached it runs the three statements of <see cref="TimelineStore"/> and writes the id list with one SET
+/// that nobody waits for, plus the posts this clone does not hold yet: no distributed lock (a page is one reader's;
+/// Web's Timeline shares one build among a clone's concurrent requests), no backplane message, and the id list read
+/// in the same round trip as the version.
 /// </summary>
-public sealed class CachedTimeline(IFusionCache cache, TimelineStore timelines, CachedPosts posts, TimelineVersions versions, CacheTelemetry telemetry)
+public sealed partial class CachedTimeline(IConnectionMultiplexer redis, TimelineStore timelines, CachedPosts posts,
+    TimelineVersions versions, CacheTelemetry telemetry, ILogger<CachedTimeline> logger)
 {
     private const string Kind = "timeline";
 
     /// <summary>
     /// Id lists live a minute: long enough to serve a burst of reads, short enough that a celebrity's new post (not
     /// fanned out, so no version change) or a version change lost while Redis was away shows within that time.
-    /// A new version is a new key that no clone holds yet: nobody needs the backplane's message about it.
     /// </summary>
-    private static readonly FusionCacheEntryOptions PageOptions = new()
-    {
-        Duration = TimeSpan.FromSeconds(60),
-        JitterMaxDuration = TimeSpan.FromSeconds(5),
-        Size = 1024,
-        IsFailSafeEnabled = false,
-        DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(500),
-        SkipDistributedLocker = true,
-        SkipBackplaneNotifications = true,
-        AllowBackgroundDistributedCacheOperations = true,
-    };
+    private static readonly TimeSpan PageLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>The cache's second-level budget (as FusionCache's hard timeout): a hung Redis costs a page 0.5 s, then Postgres.</summary>
+    private static readonly TimeSpan StoredPageTimeout = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The reader's timeline version (see <see cref="TimelineVersions"/>), or null while Redis is away.</summary>
     public Task<long?> VersionAsync(long userId) => versions.CurrentAsync(userId);
 
-    public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct) =>
-        await PageAsync(userId, await versions.CurrentAsync(userId), before, limit, ct);
+    /// <summary>The version this clone already holds, with no round trip.</summary>
+    public bool TryGetLocalVersion(long userId, out long version) => versions.TryGetLocal(userId, out version);
 
-    public async Task<IReadOnlyList<Post>> PageAsync(long userId, long? version, long before, int limit, CancellationToken ct)
+    /// <summary>
+    /// The reader's version and the page's cached id list, in one round trip (one when the version is known here):
+    /// the id list only if it was cached under that version. A null version means Redis is away.
+    /// </summary>
+    public async Task<PageRead> ReadAsync(long userId, long before, int limit)
     {
-        if (version is null)
+        var key = PageKey(userId, before, limit);
+        if (versions.TryGetLocal(userId, out var known))
+        {
+            return new PageRead(known, await StoredIdsAsync(key, known));
+        }
+
+        var (version, stored) = await versions.FetchWithAsync(userId, key);
+        return new PageRead(version, version is { } v ? IdsUnder(stored, v) : null);
+    }
+
+    public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct) =>
+        await PostsAsync(userId, await ReadAsync(userId, before, limit), before, limit, ct);
+
+    /// <summary>The page's posts: from the cached id list when there is one, else from Postgres, then cached.</summary>
+    public async Task<IReadOnlyList<Post>> PostsAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
+    {
+        if (read.Version is not { } version)
         {
             return await timelines.PageAsync(userId, before, limit, ct);    // Redis is away: Postgres alone, still right
         }
 
-        IReadOnlyList<Post>? loaded = null;
-        var ids = await telemetry.GetOrLoadAsync(cache, Kind, $"timeline:{userId}:{version}:{before}:{limit}", async token =>
+        if (read.Ids is { } ids)
         {
-            loaded = await timelines.PageAsync(userId, before, limit, token);
-            await posts.RememberAsync(loaded, token);
-            return loaded.Select(p => p.Id).ToArray();
-        }, ReadFresh.Options(cache, PageOptions), ct);
+            telemetry.Hits(Kind, 1);
+            return await posts.FindManyAsync(ids, ct);
+        }
 
-        return loaded ?? await posts.FindManyAsync(ids, ct);
+        var loaded = await telemetry.LoadAsync(Kind, 1, () => timelines.PageAsync(userId, before, limit, ct));
+        Remember(PageKey(userId, before, limit), version, loaded);
+        await posts.RememberAsync(loaded, ct);
+        return loaded;
     }
+
+    /// <summary>Not the FusionCache key of old (a hash): a clone of the previous build never reads this one.</summary>
+    private static RedisKey PageKey(long userId, long before, int limit) => $"timeline-page:{userId}:{before}:{limit}";
+
+    private async Task<long[]?> StoredIdsAsync(RedisKey key, long version)
+    {
+        try
+        {
+            return IdsUnder(await redis.GetDatabase().StringGetAsync(key).WaitAsync(StoredPageTimeout), version);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnavailable(logger, e);
+            return null;
+        }
+    }
+
+    /// <summary>The id list, if the stored page was cached under this version; one under another version is a miss.</summary>
+    private static long[]? IdsUnder(RedisValue stored, long version) =>
+        stored.HasValue && StoredPage.Read((byte[])stored!) is { Version: var v, Ids: var ids } && v == version ? ids : null;
+
+    /// <summary>One SET, sent without waiting for its answer: a lost one costs the next reader a miss, nothing more.</summary>
+    private void Remember(RedisKey key, long version, IReadOnlyList<Post> page)
+    {
+        try
+        {
+            _ = redis.GetDatabase().StringSetAsync(key, StoredPage.Write(version, page), PageLifetime, flags: CommandFlags.FireAndForget);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnavailable(logger, e);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Redis is unavailable for timeline pages")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception);
 }
+
+/// <summary>What a timeline read found: the version (null while Redis is away) and the cached id list, if any.</summary>
+public sealed record PageRead(long? Version, long[]? Ids);

@@ -18,7 +18,7 @@ namespace Crumbs.Domain.Caching;
 /// <summary>
 /// WHERE THE CACHE IS: FusionCache, with a small in-process first level on every clone, Redis as the shared second
 /// level, and the Redis backplane that tells every clone to drop its first-level copy when an object changes.
-/// Whole objects are cached (users, posts, the id lists of timeline pages), never query results. A clone's own copy
+/// Whole objects are cached (users, posts; the id lists of timeline pages live beside it, see CachedTimeline), never query results. A clone's own copy
 /// lives at most <see cref="CacheOptions.LocalFor"/> (one second), so a lost backplane message costs at most that.
 /// </summary>
 public static class ObjectCache

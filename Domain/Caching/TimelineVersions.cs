@@ -43,6 +43,35 @@ public sealed partial class TimelineVersions : IDisposable
         }
     }
 
+    /// <summary>The version this clone holds a copy of (never for a reader who must see their own writes).</summary>
+    public bool TryGetLocal(long userId, out long version)
+    {
+        var found = _copies.TryGet(userId, out var copy);
+        version = found ? copy.Value : 0;
+        return found;
+    }
+
+    /// <summary>
+    /// The current version from Redis and one more key's value in the same command (an MGET: one round trip where
+    /// a cold timeline read used to make two); the version is kept as this clone's copy. Null when Redis cannot say.
+    /// </summary>
+    public async Task<(long? Version, RedisValue Other)> FetchWithAsync(long userId, RedisKey other)
+    {
+        var started = _copies.Begin();
+        try
+        {
+            var values = await _redis.GetDatabase().StringGetAsync([Key(userId), other]);
+            var version = (long?)values[0] ?? 0;
+            _copies.Keep(userId, new Version(version), 64, started);
+            return (version, values[1]);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnavailable(_logger, e);
+            return (null, RedisValue.Null);
+        }
+    }
+
     /// <summary>
     /// Moves the versions of many timelines on and tells every clone: one script call per thousand timelines, since an
     /// INCR each (a fan-out to 300 followers made 300 commands and 300 replies) was the worker's largest cost per post.

@@ -35,10 +35,10 @@ public static class PostApi
         Eventually.GetAsync(async () => await session.TimelineAsync(limit: 100) is var page && condition(page) ? page : null,
             TimeSpan.FromSeconds(30), what);
 
-    /// <summary>Runs a request with SQL capture on; returns the response and every statement the app ran for it.</summary>
-    public static async Task<(HttpResponseMessage Response, List<string> Statements)> WithSqlAsync(this UserSession session, string path)
+    /// <summary>Runs a request with SQL capture on (through the proxy, or at one replica); returns the response and every statement the app ran for it.</summary>
+    public static async Task<(HttpResponseMessage Response, List<string> Statements)> WithSqlAsync(this UserSession session, string path, Uri? replica = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(HttpMethod.Get, replica is null ? new Uri(path, UriKind.Relative) : new Uri(replica, path));
         request.Headers.Add("X-Capture-Sql", "1");
         var response = await session.SendAsync(request);
         var header = Assert.Single(response.Headers.GetValues("X-Sql-Statements"));

@@ -20,18 +20,26 @@ public sealed class Timeline(CachedTimeline timelines, PostStore posts, IOptions
     public async Task<Page<Post>> HomeAsync(long userId, long before, int limit, CancellationToken ct) =>
         Cursor.PageOf(await timelines.PageAsync(userId, before, limit, ct), limit, p => p.Id);
 
-    /// <summary>The home timeline page as the API's JSON (a <see cref="Page{PostDto}"/>).</summary>
+    /// <summary>
+    /// The home timeline page as the API's JSON (a <see cref="Page{PostDto}"/>). When this clone holds neither the
+    /// version nor the bytes, one Redis round trip brings the version and the page's id list together.
+    /// </summary>
     public async Task<byte[]> HomeJsonAsync(long userId, long before, int limit, CancellationToken ct)
     {
-        var version = await timelines.VersionAsync(userId);
-        if (version is null)
+        if (timelines.TryGetLocalVersion(userId, out var known) && _pages.TryGet(new PageKey(userId, known, before, limit), out var copy))
         {
-            return await SerializeFreshAsync(userId, version, before, limit, ct);   // Redis is away: Postgres, no copy
+            return copy;
+        }
+
+        var read = await timelines.ReadAsync(userId, before, limit);
+        if (read.Version is not { } version)
+        {
+            return await SerializeFreshAsync(userId, read, before, limit, ct);   // Redis is away: Postgres, no copy
         }
 
         // A shared build is not the first asker's to cancel; the statement timeouts bound it.
-        return (await _pages.GetOrFetchAsync(new PageKey(userId, version.Value, before, limit),
-            async () => await SerializeFreshAsync(userId, version, before, limit, CancellationToken.None), bytes => bytes.Length))!;
+        return (await _pages.GetOrFetchAsync(new PageKey(userId, version, before, limit),
+            async () => await SerializeFreshAsync(userId, read, before, limit, CancellationToken.None), bytes => bytes.Length))!;
     }
 
     public async Task<Page<Post>> ByAuthorAsync(long authorId, long before, int limit, CancellationToken ct) =>
@@ -40,10 +48,10 @@ public sealed class Timeline(CachedTimeline timelines, PostStore posts, IOptions
     public void Dispose() => _pages.Dispose();
 
     // Its own async method: the fresh-read requirement ends when it returns, and does not reach the caller's request.
-    private async Task<byte[]> SerializeFreshAsync(long userId, long? version, long before, int limit, CancellationToken ct)
+    private async Task<byte[]> SerializeFreshAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
     {
         ReadFresh.Require();
-        var page = Cursor.PageOf(await timelines.PageAsync(userId, version, before, limit, ct), limit, p => p.Id);
+        var page = Cursor.PageOf(await timelines.PostsAsync(userId, read, before, limit, ct), limit, p => p.Id);
         return JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(page), json.Value.SerializerOptions);
     }
 

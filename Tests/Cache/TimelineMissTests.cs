@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using Crumbs.Tests.Infrastructure;
+
+namespace Crumbs.Tests.Cache;
+
+/// <summary>
+/// A home timeline miss costs the query plus one cache write (Domain/Caching/CachedTimeline.cs): what one clone read
+/// from Postgres every other clone serves from Redis, and a page cached under an old timeline version is never served.
+/// </summary>
+public sealed class TimelineMissTests(CrumbsApp crumbs)
+{
+    [Fact]
+    public async Task A_page_one_clone_read_from_postgres_is_served_by_the_others_without_sql_until_the_timeline_changes()
+    {
+        using var author = await UserSession.SignUpAsync(crumbs);
+        using var reader = await UserSession.SignUpAsync(crumbs);
+        await reader.FollowAsync(author.Handle);
+        var first = await author.PostAsync("read once from postgres");
+        await reader.TimelineEventuallyAsync(p => p.Items.Any(i => i.Id == first.Id), "the fan-out");
+        reader.ForgetFreshReads();
+        var replicas = crumbs.Replicas.Of("web").Select(r => r.Address).OfType<Uri>().ToList();
+        Assert.True(replicas.Count >= 2, "needs two web replicas reachable directly");
+        const string page = "/api/timeline?limit=7";   // a page size nothing else reads, so it starts cold
+
+        var cold = await PageWithSqlAsync(reader, page, replicas[0]);
+        Assert.InRange(cold.Statements.Count, 1, 3);
+        Assert.Contains(first.Id, cold.Ids);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);   // the writes nobody waits for
+        foreach (var replica in replicas.Skip(1))
+        {
+            var warm = await PageWithSqlAsync(reader, page, replica);
+            Assert.Empty(warm.Statements);
+            Assert.Equal(cold.Ids, warm.Ids);
+        }
+
+        // A new post moves the reader's timeline version: the page cached under the old one is a miss everywhere.
+        var second = await author.PostAsync("moves the version");
+        await reader.TimelineEventuallyAsync(p => p.Items.Any(i => i.Id == second.Id), "the second fan-out");
+        reader.ForgetFreshReads();
+        var changed = await PageWithSqlAsync(reader, page, replicas[^1]);
+        Assert.NotEmpty(changed.Statements);
+        Assert.Equal(second.Id, changed.Ids[0]);
+    }
+
+    private static async Task<(List<string> Statements, List<long> Ids)> PageWithSqlAsync(UserSession reader, string path, Uri replica)
+    {
+        var (response, statements) = await reader.WithSqlAsync(path, replica);
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadFromJsonAsync<PageDto<PostDto>>(TestContext.Current.CancellationToken);
+            return (statements, [.. body!.Items.Select(i => i.Id)]);
+        }
+    }
+}
