@@ -29,7 +29,17 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
     /// Hands the lead to another replica for a while: this one cannot publish (e.g. its broker connection is broken),
     /// and the others may well be able to.
     /// </summary>
-    public void StepDown() => _term?.Cancel();
+    public void StepDown()
+    {
+        try
+        {
+            _term?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Between two terms: nothing to give up.
+        }
+    }
 
     /// <summary>Returns when a NOTIFY arrives (true) or the time is up (false), whichever comes first.</summary>
     public Task<bool> WaitAsync(TimeSpan atMost, CancellationToken cancellationToken) => _raised.WaitAsync(atMost, cancellationToken);
