@@ -18,12 +18,12 @@ public sealed partial class TimelineVersions : IDisposable
     private readonly LocalInvalidation _invalidation;
     private readonly ILogger<TimelineVersions> _logger;
     private readonly LocalCopies<long, Version> _copies;
+    private int _listening;
 
     public TimelineVersions(IConnectionMultiplexer redis, LocalInvalidation invalidation, IOptions<CacheOptions> options, ILogger<TimelineVersions> logger)
     {
         (_redis, _invalidation, _logger) = (redis, invalidation, logger);
         _copies = new LocalCopies<long, Version>(4L * 1024 * 1024, options.Value.LocalFor);
-        invalidation.Subscribe(Channel, ids => _copies.Forget(ids.Select(long.Parse)), _copies.ForgetAll);
     }
 
     private static RedisKey Key(long userId) => $"timeline-version:{userId}";
@@ -31,6 +31,7 @@ public sealed partial class TimelineVersions : IDisposable
     /// <summary>The current version, or null when Redis cannot say (then nothing is read from the page cache).</summary>
     public async Task<long?> CurrentAsync(long userId)
     {
+        ListenOnce();
         try
         {
             return (await _copies.GetOrFetchAsync(userId, async () => (Version?)new Version(
@@ -96,6 +97,19 @@ public sealed partial class TimelineVersions : IDisposable
     }
 
     public void Dispose() => _copies.Dispose();
+
+    /// <summary>
+    /// Only a clone that keeps copies (one that reads timelines: the web) needs the bumps; a worker that subscribed
+    /// parsed every follower id of every fan-out for nothing. A copy kept before the subscription is active still ends
+    /// within <see cref="CacheOptions.LocalFor"/>.
+    /// </summary>
+    private void ListenOnce()
+    {
+        if (Volatile.Read(ref _listening) == 0 && Interlocked.Exchange(ref _listening, 1) == 0)
+        {
+            _invalidation.Subscribe(Channel, ids => _copies.Forget(ids.Select(long.Parse)), _copies.ForgetAll);
+        }
+    }
 
     /// <summary>A version as a clone keeps it (a reference, so "not fetched" and 0 differ).</summary>
     private sealed record Version(long Value);

@@ -29,13 +29,29 @@ public static class Outbox
     }
 
     /// <summary>
-    /// The first message of an aggregate created in this very transaction (a new post): no other transaction can
-    /// see the aggregate, so none can enqueue for it, before this one commits; whatever it enqueues later gets a
-    /// higher id. So the turn-taking lock of <see cref="EnqueueAsync{T}"/> (a round trip) is not needed.
+    /// The first message of an aggregate created by the caller's own statement (a new post), as a data-modifying CTE
+    /// for that statement: its JSON is built from the new row there, so the message costs no round trip of its own.
+    /// No other transaction can see the aggregate, so none can enqueue for it, before this one commits; whatever it
+    /// enqueues later gets a higher id. So the turn-taking lock of <see cref="EnqueueAsync{T}"/> is not needed.
     /// </summary>
-    public static Task EnqueueFirstAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string queue, Guid messageId, T message, string aggregateKey, CancellationToken cancellationToken) =>
-        InsertAsync(connection, transaction, queue, messageId, message, aggregateKey, cancellationToken);
+    /// <param name="from">the CTE the aggregate's row comes from</param>
+    /// <param name="aggregateKey">SQL for the key, e.g. <c>'post:' || id</c></param>
+    /// <param name="payload">SQL building the message's JSON as <typeparamref name="T"/> serializes (a test reads it back)</param>
+    public static string FirstMessageFrom<T>(string from, string aggregateKey, string payload, DynamicParameters parameters, string queue)
+    {
+        parameters.Add("outboxMessageId", Guid.CreateVersion7());
+        parameters.Add("outboxQueue", queue);
+        parameters.Add("outboxKind", typeof(T).Name);
+        // The web request's trace, so the worker's handling joins it although the relay publishes later.
+        parameters.Add("outboxHeaders", JsonSerializer.Serialize(MessageHeaders.OfCurrentTrace()));
+        return $"""
+            insert into outbox (message_id, queue, kind, aggregate_key, payload, headers)
+                select @outboxMessageId, @outboxQueue, @outboxKind, {aggregateKey}, {payload}, @outboxHeaders::jsonb from {from}
+            """;
+    }
+
+    /// <summary>A timestamptz as System.Text.Json writes a UTC DateTime, for payloads built in SQL.</summary>
+    public static string JsonTime(string column) => $"""to_char({column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""";
 
     private static async Task InsertAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string queue, Guid messageId, T message, string? aggregateKey, CancellationToken cancellationToken)

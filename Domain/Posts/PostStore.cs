@@ -18,7 +18,12 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
 
     public async Task<Post> CreateAsync(long authorId, string text, CancellationToken ct)
     {
-        // Three round trips: the post, its author's own entry and the transaction id in one; the outbox row; the commit.
+        // Two round trips: one statement (the post, its author's counter and own entry, the outbox row, the
+        // transaction id), then the commit.
+        var parameters = new DynamicParameters(new { authorId, text });
+        var message = Outbox.FirstMessageFrom<PostCreated>("post", "'post:' || id",
+            $"jsonb_build_object('PostId', id, 'AuthorId', author_id, 'CreatedAt', {Outbox.JsonTime("created_at")})",
+            parameters, Queues.PostCreated);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         Post post;
@@ -33,18 +38,16 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
                 select id, handle, display_name, avatar_url, @text from author
                 returning *),
             own as (  -- the author sees their own post at once; followers get it through the fan-out
-                insert into timeline_entries (user_id, post_id, author_id) select author_id, id, author_id from post)
+                insert into timeline_entries (user_id, post_id, author_id) select author_id, id, author_id from post),
+            message as ({message})
             select {Columns} from post;
             select pg_current_xact_id()::text;
-            """, new { authorId, text }, transaction, cancellationToken: ct)))
+            """, parameters, transaction, cancellationToken: ct)))
         {
             post = await written.ReadSingleAsync<Post>();
             xid = await written.ReadSingleAsync<string>();
         }
 
-        // A new post is an aggregate nobody else can enqueue for before this commits: no turn to take.
-        await Outbox.EnqueueFirstAsync(connection, transaction, Queues.PostCreated, Guid.CreateVersion7(),
-            new PostCreated(post.Id, authorId, post.CreatedAt), $"post:{post.Id}", ct);
         await transaction.CommitSurelyAsync(db, xid, ct);
         await Task.WhenAll(
             cache.UsersChangedAsync([authorId], ct),                 // post_count

@@ -29,6 +29,22 @@ public sealed class OutboxTests(CrumbsApp crumbs)
     }
 
     [Fact]
+    public async Task One_worker_relays_at_a_time_and_a_message_still_goes_out()
+    {
+        // The lead is a session advisory lock (Worker/Messaging/OutboxSignal.cs); both workers run, one holds it.
+        using var probes = new Probes(crumbs);
+        const string holders = """
+            select count(*) from pg_locks
+            where locktype = 'advisory' and classid = 20111 and objid = 1 and objsubid = 2 and granted
+            """;
+        await Eventually.GetAsync(async () => await probes.QueryAsync<long>(holders) == 1 ? "one" : null, Within, "one relay to lead");
+
+        var sent = await probes.SendAsync();
+        await probes.WaitAsync(sent.Id, r => r.Handled == 1, Within, "the probe to be relayed and handled");
+        Assert.Equal(1L, await probes.QueryAsync<long>(holders));
+    }
+
+    [Fact]
     public async Task The_worker_handles_a_probe_in_the_trace_of_the_web_request_that_sent_it()
     {
         using var probes = new Probes(crumbs);

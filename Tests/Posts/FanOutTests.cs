@@ -35,6 +35,29 @@ public sealed class FanOutTests(CrumbsApp crumbs)
     }
 
     [Fact]
+    public async Task A_posts_message_is_written_by_its_own_statement_as_the_worker_reads_it()
+    {
+        using var author = await UserSession.SignUpAsync(crumbs);
+        var post = await author.PostAsync("its message built in SQL");
+        var database = new Database(crumbs);
+        var row = (await database.RowsAsync(
+            """
+            select o.payload::text, o.kind, o.aggregate_key, p.created_at, p.author_id
+            from outbox o join posts p on p.id = @id where o.aggregate_key = 'post:' || @id
+            """, ("id", post.Id))).Single();
+
+        // As the worker reads it: System.Text.Json's defaults, names matched exactly (Domain/Posts/PostEvents.cs).
+        var message = System.Text.Json.JsonSerializer.Deserialize<PostCreated>((string)row[0])!;
+        Assert.Equal(("PostCreated", $"post:{post.Id}"), ((string)row[1], (string)row[2]));
+        Assert.Equal((post.Id, (long)row[4]), (message.PostId, message.AuthorId));
+        Assert.Equal(DateTimeKind.Utc, message.CreatedAt.Kind);
+        Assert.Equal(((DateTime)row[3]).ToUniversalTime(), message.CreatedAt);   // to the microsecond
+    }
+
+    /// <summary>The shape of Domain's PostCreated (the tests do not reference Domain).</summary>
+    private sealed record PostCreated(long PostId, long AuthorId, DateTime CreatedAt);
+
+    [Fact]
     public async Task A_post_by_an_author_above_the_threshold_is_merged_in_when_read_not_fanned_out()
     {
         using var celebrity = await UserSession.SignUpAsync(crumbs);

@@ -9,11 +9,12 @@ using RabbitMQ.Client.Exceptions;
 namespace Crumbs.Worker.Messaging;
 
 /// <summary>
-/// Publishes what the outbox holds, in every worker replica. Each batch locks its rows (FOR UPDATE SKIP LOCKED), so
-/// replicas share the work instead of sending a row twice; a row is marked sent only after the broker confirmed it,
-/// so a crash in between sends it again, which idempotent consumers absorb. It wakes on the insert trigger's NOTIFY
-/// (<see cref="OutboxSignal"/>) and polls every second besides, and after a broker outage simply retries until
-/// publishing works again.
+/// Publishes what the outbox holds, from one worker replica at a time (the lead, see <see cref="OutboxSignal"/>): two
+/// relays woken by every NOTIFY cost Postgres a batch query and a commit each per post. Each batch still locks its rows
+/// (FOR UPDATE SKIP LOCKED), so a handover never sends a row twice; a row is marked sent only after the broker
+/// confirmed it, so a crash in between sends it again, which idempotent consumers absorb. Woken by NOTIFY, it gathers
+/// rows for <see cref="Gather"/> first, so a busy outbox goes out in batches rather than a transaction per row; it polls
+/// every second besides, and after a broker outage simply retries until publishing works again.
 /// </summary>
 public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher publisher, MessagingMetrics metrics, ILogger<OutboxRelay> logger)
     : BackgroundService
@@ -21,6 +22,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
+    private const int FailuresBeforeStepDown = 3;
 
     private readonly OutboxSignal _signal = new(db, logger);
     private long _backlog; // read by the gauge on another thread
@@ -30,21 +33,36 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     {
         metrics.ObserveOutboxBacklog(() => Interlocked.Read(ref _backlog));
         var listening = _signal.ListenAsync(stoppingToken);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await HousekeepAsync(stoppingToken);
-                if (await RelayBatchAsync(stoppingToken) == BatchSize)
+                if (_signal.Leading)
                 {
-                    continue; // more is waiting
+                    var sent = await RelayBatchAsync(stoppingToken);
+                    failures = 0;
+                    if (sent == BatchSize)
+                    {
+                        continue; // more is waiting
+                    }
                 }
 
-                await _signal.WaitAsync(PollInterval, stoppingToken);
+                if (await _signal.WaitAsync(PollInterval, stoppingToken) && _signal.Leading)
+                {
+                    await Task.Delay(Gather, stoppingToken); // rows committing meanwhile join this batch
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogRelayFailed(logger, e);
+                if (++failures >= FailuresBeforeStepDown)
+                {
+                    _signal.StepDown(); // perhaps only this replica cannot publish: another replica tries
+                    failures = 0;
+                }
+
                 await Task.Delay(PollInterval, stoppingToken); // broker or database away: try again shortly
             }
         }

@@ -3,49 +3,129 @@ using Npgsql;
 namespace Crumbs.Worker.Messaging;
 
 /// <summary>
-/// Tells the outbox relay that rows have committed: the outbox's insert trigger sends NOTIFY, heard here on a
-/// connection of its own that LISTENs. If that connection is lost the relay still polls, so nothing waits for long.
+/// Decides which replica relays and tells it when rows have committed. One replica at a time holds a Postgres
+/// session advisory lock on a connection of its own, which also LISTENs for the outbox's insert trigger: only the
+/// holder relays and is woken by NOTIFY, and the others stay idle, trying the lock once a second. The lock ends with
+/// its session, so a replica that dies (SIGKILL included) hands over within a second; one that freezes holds it at
+/// most <see cref="FrozenFor"/> (Postgres ends an idle session then). If the connection is lost the relay still polls.
 /// </summary>
 internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) : IDisposable
 {
-    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim _raised = new(0, 1);
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SteppedDownFor = TimeSpan.FromSeconds(5);
 
-    /// <summary>Returns when a NOTIFY arrives or the time is up, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan atMost, CancellationToken cancellationToken) => _raised.WaitAsync(atMost, cancellationToken);
+    // The two-key form of advisory locks: a key space of its own, apart from the bigint keys of aggregates and the schema.
+    private const string TakeLead = "select pg_try_advisory_lock(20111, 1)";
+    private readonly SemaphoreSlim _raised = new(0, 1);
+    private volatile bool _leading;
+    private volatile CancellationTokenSource? _term;
+
+    /// <summary>Whether this replica relays now; the others leave the outbox alone.</summary>
+    public bool Leading => _leading;
+
+    /// <summary>
+    /// Hands the lead to another replica for a while: this one cannot publish (e.g. its broker connection is broken),
+    /// and the others may well be able to.
+    /// </summary>
+    public void StepDown()
+    {
+        try
+        {
+            _term?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Between two terms: nothing to give up.
+        }
+    }
+
+    /// <summary>Returns when a NOTIFY arrives (true) or the time is up (false), whichever comes first.</summary>
+    public Task<bool> WaitAsync(TimeSpan atMost, CancellationToken cancellationToken) => _raised.WaitAsync(atMost, cancellationToken);
 
     public async Task ListenAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            _term = term;
             try
             {
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => Raise();
-                await using (var listen = new NpgsqlCommand("listen outbox", connection))
+                try
                 {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                    await LeadAsync(connection, term.Token);
                 }
-
-                Raise(); // rows committed while nobody listened
-                while (true)
+                finally
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    _leading = false;
+                    await ReleaseAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
+            catch (OperationCanceledException) when (term.IsCancellationRequested)
+            {
+                // Stepped down: the others try first.
+                await Task.Delay(SteppedDownFor, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
             catch (Exception e)
             {
                 LogListenFailed(logger, e);
-                await Task.Delay(Reconnect, CancellationToken.None);
+                await Task.Delay(Retry, CancellationToken.None);
             }
         }
     }
 
     public void Dispose() => _raised.Dispose();
+
+    private async Task LeadAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
+    {
+        while (!await ExecuteAsync<bool>(connection, TakeLead, stoppingToken))
+        {
+            await Task.Delay(Retry, stoppingToken);
+        }
+
+        connection.Notification += (_, _) => Raise();
+        await ExecuteAsync<object>(connection,
+            $"set idle_session_timeout = '{(int)FrozenFor.TotalMilliseconds}ms'; listen outbox", stoppingToken);
+        _leading = true;
+        Raise(); // rows committed while nobody listened
+        var lastStatement = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            await connection.WaitAsync(KeepAlive, stoppingToken);
+            if (TimeProvider.System.GetElapsedTime(lastStatement) >= KeepAlive)
+            {
+                // A statement now and then keeps the session from counting as idle while this replica lives.
+                await ExecuteAsync<object>(connection, "select 1", stoppingToken);
+                lastStatement = TimeProvider.System.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>Gives the lead up at once (a graceful stop, a failed statement): a pooled connection would keep the lock.</summary>
+    private static async Task ReleaseAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            using var quickly = new CancellationTokenSource(Retry);
+            await ExecuteAsync<object>(connection, "unlisten *; select pg_advisory_unlock_all(); reset idle_session_timeout", quickly.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
+        {
+            // The connection is broken: Postgres ends the session, and the lock with it.
+        }
+    }
+
+    private static async Task<T?> ExecuteAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T?)await command.ExecuteScalarAsync(cancellationToken);
+    }
 
     private void Raise()
     {
@@ -63,6 +143,6 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "The outbox relay lost its LISTEN connection; polling meanwhile")]
+    [LoggerMessage(LogLevel.Warning, "The outbox relay lost its lead connection; polling meanwhile")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
 }
