@@ -37,7 +37,8 @@ function watchCompose() {
   const max = Number(box.dataset.maxLength);
   const update = () => {
     const left = max - countCharacters(box.value);
-    counter.textContent = left >= 0 ? `${left} characters left` : `${-left} characters too many`;
+    const count = Math.abs(left), unit = count === 1 ? "character" : "characters";
+    counter.textContent = left >= 0 ? `${count} ${unit} left` : `${count} ${unit} too many`;
     counter.classList.toggle("over", left < 0);
   };
   box.addEventListener("input", update);
