@@ -48,6 +48,7 @@ public sealed class LikedByMeTests(CrumbsApp crumbs)
         using var bob = await UserSession.SignUpAsync(crumbs);
         var liked = await alice.PostAsync("liked, then forgotten by Redis");
         var other = await alice.PostAsync("never liked");
+        Assert.False((await bob.GetAsync<PostDto>($"/api/posts/{liked.Id}")).LikedByMe);   // loads bob's set: no likes yet
         await SetLikeAsync(bob, liked.Id, like: true);
         var bobId = await new Database(crumbs).ScalarAsync<long>("select id from users where handle = @handle", ("handle", bob.Handle));
         var key = $"likes:{bobId}";
