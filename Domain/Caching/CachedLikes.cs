@@ -34,6 +34,10 @@ public sealed partial class CachedLikes(IConnectionMultiplexer redis, NpgsqlData
         return 1
         """;
 
+    // After a failure Redis is skipped for a moment (as FusionCache's breaker does): each call would wait out its timeout.
+    private static readonly TimeSpan SkipRedisFor = TimeSpan.FromSeconds(2);
+    private long _skipRedisUntil;
+
     public static RedisKey Key(long userId) => $"likes:{userId}";
 
     private static RedisKey VersionKey(long userId) => $"likes-version:{userId}";
@@ -44,6 +48,11 @@ public sealed partial class CachedLikes(IConnectionMultiplexer redis, NpgsqlData
         if (postIds.Count == 0)
         {
             return new HashSet<long>();
+        }
+
+        if (!redis.IsConnected || Environment.TickCount64 < Interlocked.Read(ref _skipRedisUntil))
+        {
+            return await FromPostgresAsync(userId, postIds, ct);
         }
 
         try
@@ -60,18 +69,25 @@ public sealed partial class CachedLikes(IConnectionMultiplexer redis, NpgsqlData
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            LogUnavailable(logger, e);                    // Redis is away: Postgres, for these posts only
-            await using var connection = await db.OpenConnectionAsync(ct);
-            return (await connection.QueryAsync<long>(new CommandDefinition(
-                "select post_id from likes where user_id = @userId and post_id = any(@ids)",
-                new { userId, ids = postIds.ToArray() }, cancellationToken: ct))).ToHashSet();
+            LogUnavailable(logger, e);
+            Interlocked.Exchange(ref _skipRedisUntil, Environment.TickCount64 + (long)SkipRedisFor.TotalMilliseconds);
+            return await FromPostgresAsync(userId, postIds, ct);
         }
     }
 
     /// <summary>After a like or unlike committed: the set (if loaded) says so, and any rebuild under way gives up.</summary>
-    public Task ChangedAsync(long userId, long postId, bool liked) =>
-        redis.GetDatabase().ScriptEvaluateAsync(Change, [Key(userId), VersionKey(userId)],
+    public async Task ChangedAsync(long userId, long postId, bool liked) =>
+        await redis.GetDatabase().ScriptEvaluateAsync(Change, [Key(userId), VersionKey(userId)],
             [liked ? "1" : "0", (long)(2 * Lifetime).TotalSeconds, postId]);
+
+    /// <summary>Redis is away: these posts only, on the likes key.</summary>
+    private async Task<IReadOnlySet<long>> FromPostgresAsync(long userId, IReadOnlyCollection<long> postIds, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(
+            "select post_id from likes where user_id = @userId and post_id = any(@ids)",
+            new { userId, ids = postIds.ToArray() }, cancellationToken: ct))).ToHashSet();
+    }
 
     private async Task<HashSet<long>> RebuildAsync(long userId, CancellationToken ct)
     {
