@@ -11,13 +11,18 @@ namespace Crumbs.Domain.Caching;
 /// at most <see cref="Timeouts.Invalidation"/>; what does not get through is retried by FusionCache once Redis is
 /// back (removals) or ends with the entry's lifetime (timeline pages, 60 s), and is logged and counted.
 /// </summary>
-public sealed partial class CacheInvalidation(IFusionCache cache, TimelineVersions versions, CacheTelemetry telemetry, ILogger<CacheInvalidation> logger)
+public sealed partial class CacheInvalidation(IFusionCache cache, TimelineVersions versions, CachedLikes likes, CacheTelemetry telemetry,
+    ILogger<CacheInvalidation> logger)
 {
     public Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct) =>
         BestEffortAsync("post", postIds.Select(id => cache.RemoveAsync(CachedPosts.Key(id)).AsTask()), ct);
 
     public Task UsersChangedAsync(IEnumerable<long> userIds, CancellationToken ct) =>
         BestEffortAsync("user", userIds.Select(id => cache.RemoveAsync(CachedUsers.Key(id)).AsTask()), ct);
+
+    /// <summary>The viewer's own like or unlike, as the request left it (also when it changed nothing: that repairs a stale set).</summary>
+    public Task LikeChangedAsync(long userId, long postId, bool liked) =>
+        BestEffortAsync("likes", [likes.ChangedAsync(userId, postId, liked)], CancellationToken.None);
 
     public Task TimelinesChangedAsync(IEnumerable<long> userIds) =>
         BestEffortAsync("timeline", [versions.BumpAsync(userIds)], CancellationToken.None);

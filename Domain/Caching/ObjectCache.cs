@@ -59,6 +59,7 @@ public static class ObjectCache
         builder.Services.AddSingleton<CachedUsers>();
         builder.Services.AddSingleton<CachedPosts>();
         builder.Services.AddSingleton<TimelineVersions>();
+        builder.Services.AddSingleton<CachedLikes>();
         builder.Services.AddSingleton<CachedTimeline>();
         builder.Services.AddSingleton<CacheInvalidation>();
         return builder;

@@ -126,7 +126,13 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
             await cache.PostsChangedAsync([postId], ct);             // like_count
         }
 
-        return await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
+        var post = await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
             $"select {Columns} from posts where id = @postId", new { postId }, cancellationToken: ct));
+        if (post is not null)
+        {
+            await cache.LikeChangedAsync(userId, postId, like);      // the viewer's likes:{userId} set
+        }
+
+        return post;
     }
 }

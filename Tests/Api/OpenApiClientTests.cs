@@ -73,6 +73,12 @@ public sealed class OpenApiClientTests(CrumbsApp crumbs)
         }, TimeSpan.FromSeconds(30), "Bob's post in Alice's home timeline");
         Assert.Contains(home.Items!, post => post.Id == own!.Id && post.Author!.Handle == alice);
         Assert.Contains(home.Items!, post => post.Id == followed!.Id && post.Author!.Handle == bob && post.Text == "Hello, followers");
+        Assert.All(home.Items!, post => Assert.False(post.LikedByMe));
+
+        var liked = await alicesClient.Client.Api.Posts[followed!.Id!.Value].Like.PutAsync(cancellationToken: ct);
+        Assert.True(liked!.LikedByMe);
+        Assert.True((await alicesClient.Client.Api.Posts[followed.Id.Value].GetAsync(cancellationToken: ct))!.LikedByMe);
+        Assert.False((await bobsClient.Client.Api.Posts[followed.Id.Value].GetAsync(cancellationToken: ct))!.LikedByMe);
     }
 
     private static string Handle() => $"k{Guid.NewGuid():N}"[..16];

@@ -7,7 +7,7 @@ namespace Crumbs.Tests.Infrastructure;
 
 public sealed record AuthorDto(string Handle, string DisplayName, string? AvatarUrl);
 
-public sealed record PostDto(long Id, string Text, DateTime CreatedAt, int LikeCount, AuthorDto Author);
+public sealed record PostDto(long Id, string Text, DateTime CreatedAt, int LikeCount, AuthorDto Author, bool LikedByMe = false);
 
 public sealed record PageDto<T>(List<T> Items, string? Next);
 

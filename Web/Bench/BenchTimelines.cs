@@ -101,6 +101,8 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, Timel
         return Serialize(ids.Where(found.ContainsKey).Select(id => found[id]).ToList());
     }
 
+    private static readonly HashSet<long> NoLikes = [];
+
     private static byte[] Serialize(IReadOnlyList<Post> page) =>
-        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(Cursor.PageOf(page, Limit, p => p.Id)), JsonSerializerOptions.Web);
+        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(Cursor.PageOf(page, Limit, p => p.Id), NoLikes), JsonSerializerOptions.Web);
 }

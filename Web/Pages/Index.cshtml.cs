@@ -1,15 +1,18 @@
 using Crumbs.Web.Quotas;
+using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Posts;
 using Crumbs.Web.Timelines;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class IndexModel(Timeline timeline, PostStore posts) : PageModel
+public sealed class IndexModel(Timeline timeline, PostStore posts, CachedLikes likes) : PageModel
 {
     public Page<Post>? Timeline { get; private set; }
+    public IReadOnlySet<long> Liked { get; private set; } = new HashSet<long>();
     public string? Draft { get; private set; }
     public string MoreUrl => "/?before=";
 
@@ -27,6 +30,7 @@ public sealed class IndexModel(Timeline timeline, PostStore posts) : PageModel
         }
 
         Timeline = await timeline.HomeAsync(User.Id(), max, limit, ct);
+        Liked = await likes.LikedByAsync(User, Timeline.Items, ct);
         return Page();
     }
 
@@ -45,6 +49,7 @@ public sealed class IndexModel(Timeline timeline, PostStore posts) : PageModel
             Draft = text;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             Timeline = await timeline.HomeAsync(User.Id(), long.MaxValue, Cursor.DefaultLimit, ct);
+            Liked = await likes.LikedByAsync(User, Timeline.Items, ct);
             return Page();
         }
 

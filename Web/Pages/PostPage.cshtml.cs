@@ -2,14 +2,16 @@ using Crumbs.Web.Quotas;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Posts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class PostPageModel(PostStore posts, CachedPosts cached) : PageModel
+public sealed class PostPageModel(PostStore posts, CachedPosts cached, CachedLikes likes) : PageModel
 {
     public Post Post { get; private set; } = null!;
+    public bool Liked { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
@@ -19,6 +21,7 @@ public sealed class PostPageModel(PostStore posts, CachedPosts cached) : PageMod
         }
 
         Post = post;
+        Liked = (await likes.LikedByAsync(User, [post], ct)).Contains(post.Id);
         return Page();
     }
 

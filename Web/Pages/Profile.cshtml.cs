@@ -3,16 +3,18 @@ using Crumbs.Domain.Caching;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Posts;
 using Crumbs.Web.Timelines;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class ProfileModel(CachedUsers users, FollowStore follows, Timeline timeline) : PageModel
+public sealed class ProfileModel(CachedUsers users, FollowStore follows, Timeline timeline, CachedLikes likes) : PageModel
 {
     public new Domain.Accounts.User User { get; private set; } = null!;
     public Page<Post> Posts { get; private set; } = null!;
+    public IReadOnlySet<long> Liked { get; private set; } = new HashSet<long>();
     public bool CanFollow { get; private set; }
     public bool Following { get; private set; }
     public string MoreUrl => $"/users/{User.Handle}?before=";
@@ -27,6 +29,7 @@ public sealed class ProfileModel(CachedUsers users, FollowStore follows, Timelin
 
         User = user;
         Posts = await timeline.ByAuthorAsync(user.Id, max, limit, ct);
+        Liked = await likes.LikedByAsync(base.User, Posts.Items, ct);
         if (base.User.Identity?.IsAuthenticated == true && base.User.Id() != user.Id)
         {
             CanFollow = true;

@@ -39,11 +39,13 @@ public static class PostsApi
         }
 
         var post = await store.CreateAsync(http.User.Id(), text, ct);
-        return TypedResults.Created($"/api/posts/{post.Id}", PostDto.Of(post));
+        return TypedResults.Created($"/api/posts/{post.Id}", PostDto.Of(post, likedByMe: false));
     }
 
-    private static async Task<Results<Ok<PostDto>, NotFound>> GetAsync(long id, CachedPosts store, CancellationToken ct) =>
-        await store.FindAsync(id, ct) is { } post ? TypedResults.Ok(PostDto.Of(post)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<PostDto>, NotFound>> GetAsync(long id, HttpContext http, CachedPosts store, CachedLikes likes, CancellationToken ct) =>
+        await store.FindAsync(id, ct) is { } post
+            ? TypedResults.Ok(PostDto.Of(post, (await likes.LikedByAsync(http.User, [post], ct)).Contains(post.Id)))
+            : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
         long id, HttpContext http, PostStore store, CancellationToken ct)
@@ -59,5 +61,5 @@ public static class PostsApi
     }
 
     private static async Task<Results<Ok<PostDto>, NotFound>> LikeAsync(long id, bool like, HttpContext http, PostStore store, CancellationToken ct) =>
-        await store.SetLikeAsync(id, http.User.Id(), like, ct) is { } post ? TypedResults.Ok(PostDto.Of(post)) : TypedResults.NotFound();
+        await store.SetLikeAsync(id, http.User.Id(), like, ct) is { } post ? TypedResults.Ok(PostDto.Of(post, like)) : TypedResults.NotFound();
 }

@@ -12,7 +12,7 @@ namespace Crumbs.Web.Timelines;
 /// session, the version and one lookup, with no Redis round trip and no serialization. A page's bytes are built
 /// from Redis, past this clone's copies, so what they show is never older than that bound.
 /// </summary>
-public sealed class Timeline(CachedTimeline timelines, PostStore posts, IOptions<CacheOptions> cacheOptions,
+public sealed class Timeline(CachedTimeline timelines, PostStore posts, CachedLikes likes, IOptions<CacheOptions> cacheOptions,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IDisposable
 {
     private readonly LocalCopies<PageKey, byte[]> _pages = new(cacheOptions.Value.PageBytes, cacheOptions.Value.LocalFor);
@@ -52,7 +52,9 @@ public sealed class Timeline(CachedTimeline timelines, PostStore posts, IOptions
     {
         ReadFresh.Require();
         var page = Cursor.PageOf(await timelines.PostsAsync(userId, read, before, limit, ct), limit, p => p.Id);
-        return JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(page), json.Value.SerializerOptions);
+        // likedByMe is baked in: these bytes are this one reader's; their own like sends them past the copy (crumbs.fresh).
+        var liked = await likes.LikedAmongAsync(userId, page.Items.Select(p => p.Id).ToList(), ct);
+        return JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(page, liked), json.Value.SerializerOptions);
     }
 
     private readonly record struct PageKey(long UserId, long Version, long Before, int Limit);

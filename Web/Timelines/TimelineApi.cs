@@ -29,7 +29,7 @@ public static class TimelineApi
     }
 
     private static async Task<Results<Ok<Page<PostDto>>, NotFound, ProblemHttpResult>> ByAuthorAsync(
-        string handle, string? before, int? limit, CachedUsers users, Timeline timeline, CancellationToken ct)
+        string handle, string? before, int? limit, HttpContext http, CachedUsers users, CachedLikes likes, Timeline timeline, CancellationToken ct)
     {
         var (max, count, problem) = Cursor.Parse(before, limit);
         if (problem is not null)
@@ -37,9 +37,13 @@ public static class TimelineApi
             return BadCursor(problem);
         }
 
-        return await users.FindByHandleAsync(handle, ct) is { } author
-            ? TypedResults.Ok(PostDto.PageOf(await timeline.ByAuthorAsync(author.Id, max, count, ct)))
-            : TypedResults.NotFound();
+        if (await users.FindByHandleAsync(handle, ct) is not { } author)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var page = await timeline.ByAuthorAsync(author.Id, max, count, ct);
+        return TypedResults.Ok(PostDto.PageOf(page, await likes.LikedByAsync(http.User, page.Items, ct)));
     }
 
     public static ProblemHttpResult BadCursor(string problem) =>

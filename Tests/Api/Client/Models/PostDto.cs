@@ -28,6 +28,8 @@ namespace Crumbs.Tests.Api.Client.Models
         public long? Id { get; set; }
         /// <summary>The likeCount property</summary>
         public int? LikeCount { get; set; }
+        /// <summary>The likedByMe property</summary>
+        public bool? LikedByMe { get; set; }
         /// <summary>The text property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -65,6 +67,7 @@ namespace Crumbs.Tests.Api.Client.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "likeCount", n => { LikeCount = n.GetIntValue(); } },
+                { "likedByMe", n => { LikedByMe = n.GetBoolValue(); } },
                 { "text", n => { Text = n.GetStringValue(); } },
             };
         }
@@ -79,6 +82,7 @@ namespace Crumbs.Tests.Api.Client.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteLongValue("id", Id);
             writer.WriteIntValue("likeCount", LikeCount);
+            writer.WriteBoolValue("likedByMe", LikedByMe);
             writer.WriteStringValue("text", Text);
             writer.WriteAdditionalData(AdditionalData);
         }
