@@ -1,13 +1,14 @@
 using Crumbs.Web.Quotas;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Live;
 using Crumbs.Web.Timelines;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class IndexModel(Timeline timeline, PostStore posts) : PageModel
+public sealed class IndexModel(Timeline timeline, PostStore posts, LivePosts live) : PageModel
 {
     public Page<Post>? Timeline { get; private set; }
     public string? Draft { get; private set; }
@@ -48,7 +49,7 @@ public sealed class IndexModel(Timeline timeline, PostStore posts) : PageModel
             return Page();
         }
 
-        await posts.CreateAsync(User.Id(), clean, ct);
+        await live.CreatedAsync(await posts.CreateAsync(User.Id(), clean, ct), ct);
         return RedirectToPage();
     }
 }
