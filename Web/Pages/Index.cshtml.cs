@@ -1,5 +1,6 @@
 using Crumbs.Web.Quotas;
 using Crumbs.Domain.Posts;
+using Crumbs.Domain.Timelines;
 using Crumbs.Web.Accounts;
 using Crumbs.Web.Live;
 using Crumbs.Web.Timelines;
@@ -8,11 +9,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class IndexModel(Timeline timeline, PostStore posts, LivePosts live) : PageModel
+public sealed class IndexModel(Timeline timeline, TimelineStore store, PostStore posts, LivePosts live) : PageModel
 {
     public Page<Post>? Timeline { get; private set; }
     public string? Draft { get; private set; }
     public string MoreUrl => "/?before=";
+
+    /// <summary>The first page of a signed-in home timeline listens on the live channel (wwwroot/js/live.js).</summary>
+    public bool Live { get; private set; }
+
+    public long Newest => Timeline?.Items.Count > 0 ? Timeline.Items.Max(p => p.Id) : 0;
 
     public async Task<IActionResult> OnGetAsync(string? before, CancellationToken ct)
     {
@@ -28,7 +34,28 @@ public sealed class IndexModel(Timeline timeline, PostStore posts, LivePosts liv
         }
 
         Timeline = await timeline.HomeAsync(User.Id(), max, limit, ct);
+        Live = string.IsNullOrEmpty(before);
         return Page();
+    }
+
+    /// <summary>The posts right after an open page's newest one, as the page renders them (live.js puts them on top).</summary>
+    public async Task<IActionResult> OnGetNewerAsync(string? after, CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Unauthorized();
+        }
+
+        var (min, problem) = Cursor.ParseAfter(after);
+        if (problem is not null || min == 0)
+        {
+            return BadRequest();
+        }
+
+        var page = Cursor.NewerPageOf(await store.NewerAsync(User.Id(), min, Cursor.DefaultLimit, ct), Cursor.DefaultLimit, p => p.Id);
+        // The like and delete forms come back to the page they are on: home, not this fragment's address.
+        Request.QueryString = QueryString.Empty;
+        return Partial("_NewPosts", page);
     }
 
     [Quota(Quota.Posts)]
