@@ -1,3 +1,4 @@
+using Crumbs.Domain.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -14,7 +15,14 @@ public sealed class LiveHub(LiveConnections connections) : Hub
     public const string Path = "/live";
     public const string NewPostMethod = "newPost";
 
-    public override Task OnConnectedAsync() => connections.AddAsync(Context, Groups, Context.ConnectionAborted);
+    public const string ReplicaMethod = "replica";
+
+    public override async Task OnConnectedAsync()
+    {
+        await connections.AddAsync(Context, Groups, Context.ConnectionAborted);
+        // Which clone holds the connection, as X-Served-By names the one that answered a request.
+        await Clients.Caller.SendAsync(ReplicaMethod, Replica.Name, Context.ConnectionAborted);
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

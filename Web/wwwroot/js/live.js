@@ -74,6 +74,7 @@
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on('newPost', announce);
+  connection.on('replica', name => { root.dataset.replica = name; });
   connection.onreconnecting(() => setState('reconnecting'));
   connection.onreconnected(() => { setState('connected'); missed(); });
   connection.onclose(() => setState('closed'));
