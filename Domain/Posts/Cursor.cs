@@ -31,13 +31,13 @@ public static class Cursor
     }
 
     /// <summary>
-    /// Parses "after" (the id of the newest item the client has): the page of items right after it, for a page that
-    /// catches up. Null with a reason when it is not a cursor; 0 when absent.
+    /// Parses "after" (the id of the newest item the client has, 0 when it has none): the page of items right after
+    /// it, for a page that catches up. A reason when it is not a cursor; null when absent.
     /// </summary>
-    public static (long After, string? Problem) ParseAfter(string? after) =>
-        string.IsNullOrEmpty(after) ? (0, null)
-        : long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var min) && min > 0 ? (min, null)
-        : (0, "The cursor is not one this API gave out.");
+    public static (long? After, string? Problem) ParseAfter(string? after) =>
+        string.IsNullOrEmpty(after) ? (null, null)
+        : long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var min) ? (min, null)
+        : (null, "The cursor is not one this API gave out.");
 
     /// <summary>
     /// A page of the items right after a cursor, newest first: its next cursor is the "after" of the following newer

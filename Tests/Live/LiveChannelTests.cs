@@ -102,7 +102,9 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         {
             await using var fanChannel = Connect(fan, web[1].Address!);
             var toFan = Listen(fanChannel);
+            var ready = Ready(fanChannel);
             await fanChannel.StartAsync(TestContext.Current.CancellationToken);
+            await ready.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);   // its groups are joined
             var famous = await author.PostAsync("Now that I am famous");
             Assert.Equal(famous.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 await toFan.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
@@ -135,7 +137,7 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         Assert.Equal([later[2].Id], page2.Items.Select(p => p.Id));
         Assert.Null(page2.Next);
 
-        foreach (var bad in new[] { "after=abc", "after=-1", "after=0", $"after={first.Id}&before={later[2].Id}" })
+        foreach (var bad in new[] { "after=abc", "after=-1", "after=1.5", $"after={first.Id}&before={later[2].Id}" })
         {
             using var response = await reader.SendAsync(HttpMethod.Get, $"/api/timeline?{bad}");
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -164,6 +166,14 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         var received = System.Threading.Channels.Channel.CreateUnbounded<string>();
         connection.On<string>("newPost", id => received.Writer.TryWrite(id));
         return received;
+    }
+
+    /// <summary>The hub names its replica once the connection is set up, groups joined (Web/Live/LiveHub.cs).</summary>
+    private static Task Ready(HubConnection connection)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<string>("replica", _ => ready.TrySetResult());
+        return ready.Task;
     }
 
     private static async Task<HttpResponseMessage> NegotiateAsync(UserSession person, string origin)

@@ -46,8 +46,7 @@ public sealed class IndexModel(Timeline timeline, TimelineStore store, PostStore
             return Unauthorized();
         }
 
-        var (min, problem) = Cursor.ParseAfter(after);
-        if (problem is not null || min == 0)
+        if (Cursor.ParseAfter(after) is not ({ } min, null))
         {
             return BadRequest();
         }

@@ -28,13 +28,13 @@ public static class TimelineApi
     {
         var (max, count, problem) = Cursor.Parse(before, limit);
         var (min, afterProblem) = Cursor.ParseAfter(after);
-        if ((problem ?? afterProblem ?? (min > 0 && !string.IsNullOrEmpty(before) ? "Give before or after, not both." : null)) is { } bad)
+        if ((problem ?? afterProblem ?? (min is not null && !string.IsNullOrEmpty(before) ? "Give before or after, not both." : null)) is { } bad)
         {
             return BadCursor(bad);
         }
 
-        return new PageJson(min > 0
-            ? await timeline.NewerJsonAsync(http.User.Id(), min, count, ct)
+        return new PageJson(min is { } newest
+            ? await timeline.NewerJsonAsync(http.User.Id(), newest, count, ct)
             : await timeline.HomeJsonAsync(http.User.Id(), max, count, ct));
     }
 

@@ -74,16 +74,15 @@
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on('newPost', announce);
-  connection.on('replica', name => { root.dataset.replica = name; });
+  // The server names its clone once the connection is set up (its groups joined): then ask what was missed.
+  connection.on('replica', name => { root.dataset.replica = name; setState('connected'); missed(); });
   connection.onreconnecting(() => setState('reconnecting'));
-  connection.onreconnected(() => { setState('connected'); missed(); });
+  connection.onreconnected(() => setState('reconnecting'));   // until the server says it is set up
   connection.onclose(() => setState('closed'));
 
   async function start(attempt) {
     try {
       await connection.start();
-      setState('connected');
-      await missed();
     } catch (error) {
       if (refused(error)) { setState('closed'); return; }
       setState('reconnecting');
