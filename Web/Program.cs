@@ -7,6 +7,7 @@ using Crumbs.Web.Hosting;
 using Crumbs.Web.Demo;
 using Crumbs.Web.Follows;
 using Crumbs.Web.Jobs;
+using Crumbs.Web.Live;
 using Crumbs.Web.Media;
 using Crumbs.Web.Posts;
 using Crumbs.Web.Timelines;
@@ -19,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddBackends();
 builder.AddWebServices();
+builder.AddLive();
 builder.AddDiagnostics();
 builder.AddBench();
 
@@ -38,6 +40,7 @@ app.MapExportsApi();
 app.MapBakedApi();
 app.MapProbesApi();
 app.MapBenchApi();
+app.MapLive();
 app.MapRazorPages();
 app.MapApiReference();           // /openapi/v1.json and /scalar, in Development or when Crumbs:ApiReference:Enabled
 app.Run();

@@ -6,6 +6,7 @@ using Crumbs.Domain.Media;
 using Crumbs.Domain.Exports;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Jobs;
+using Crumbs.Domain.Live;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class Backends
         builder.Services.AddSingleton<Celebrities>();
         builder.Services.AddSingleton<TimelineStore>();
         builder.Services.AddSingleton<HomeFeeds>();
+        builder.Services.AddSingleton<NewPosts>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<BakedReads>();

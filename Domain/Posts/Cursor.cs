@@ -30,6 +30,22 @@ public static class Cursor
         return (max, limit ?? DefaultLimit, null);
     }
 
+    /// <summary>
+    /// Parses "after" (the id of the newest item the client has, 0 when it has none): the page of items right after
+    /// it, for a page that catches up. A reason when it is not a cursor; null when absent.
+    /// </summary>
+    public static (long? After, string? Problem) ParseAfter(string? after) =>
+        string.IsNullOrEmpty(after) ? (null, null)
+        : long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var min) ? (min, null)
+        : (null, "The cursor is not one this API gave out.");
+
+    /// <summary>
+    /// A page of the items right after a cursor, newest first: its next cursor is the "after" of the following newer
+    /// page (its newest item) when the page is full, so a client that follows it misses nothing and sees nothing twice.
+    /// </summary>
+    public static Page<T> NewerPageOf<T>(IReadOnlyList<T> items, int limit, Func<T, long> id) =>
+        new(items, items.Count == limit && items.Count > 0 ? Of(id(items[0])) : null);
+
     public static Page<T> PageOf<T>(IReadOnlyList<T> items, int limit, Func<T, long> id) =>
         new(items, items.Count == limit && items.Count > 0 ? Of(id(items[^1])) : null);
 }

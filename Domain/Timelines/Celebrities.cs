@@ -33,6 +33,16 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
         return await ReadAsync(connection, ct);
     }
 
+    /// <summary>The celebrities a reader follows: whose posts reach their open pages through one group each (Web/Live).</summary>
+    public async Task<long[]> FollowedByAsync(NpgsqlDataSource db, long userId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var all = await AllAsync(connection, ct);
+        return all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
+            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
+            new { userId, all }, cancellationToken: ct))).ToArray();
+    }
+
     /// <summary>Reads the list from Postgres and keeps it in Redis until the next bake replaces it.</summary>
     public async Task<int> BakeAsync(NpgsqlDataSource db, CancellationToken ct)
     {

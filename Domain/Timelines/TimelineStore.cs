@@ -38,4 +38,33 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             """, new { ids = ids.ToArray(), celebrities = celebrities.ToArray(), before, limit }, cancellationToken: ct));
         return posts.OrderByDescending(p => p.Id).Take(limit).ToList();
     }
+
+    /// <summary>
+    /// The posts of the home timeline right after <paramref name="after"/> (the oldest <paramref name="limit"/> of
+    /// those newer), newest first: what an open page missed. Read from Postgres: asked rarely, and it must include a
+    /// celebrity's post that a cached page list (merged on read, no version change) would not show for up to a minute.
+    /// </summary>
+    public async Task<IReadOnlyList<Post>> NewerAsync(long userId, long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+            "select post_id from timeline_entries where user_id = @userId and post_id > @after order by post_id limit @limit",
+            new { userId, after, limit }, cancellationToken: ct))).AsList();
+        var all = await celebrityList.AllAsync(connection, ct);
+        List<long> celebrities = all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
+            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
+            new { userId, all }, cancellationToken: ct))).AsList();
+        if (ids.Count == 0 && celebrities.Count == 0)
+        {
+            return [];
+        }
+
+        var posts = await connection.QueryAsync<Post>(new CommandDefinition(
+            $"""
+            select {PostStore.Columns} from posts where id = any(@ids)
+            union
+            (select {PostStore.Columns} from posts where author_id = any(@celebrities) and id > @after order by id limit @limit)
+            """, new { ids = ids.ToArray(), celebrities = celebrities.ToArray(), after, limit }, cancellationToken: ct));
+        return posts.OrderBy(p => p.Id).Take(limit).Reverse().ToList();
+    }
 }

@@ -30,7 +30,7 @@ public static class PostsApi
     }
 
     private static async Task<Results<Created<PostDto>, ValidationProblem>> CreateAsync(
-        NewPost request, HttpContext http, PostStore store, CancellationToken ct)
+        NewPost request, HttpContext http, PostStore store, Live.LivePosts live, CancellationToken ct)
     {
         var (text, problem) = PostRules.Check(request.Text);
         if (text is null)
@@ -39,6 +39,7 @@ public static class PostsApi
         }
 
         var post = await store.CreateAsync(http.User.Id(), text, ct);
+        await live.CreatedAsync(post, ct);
         return TypedResults.Created($"/api/posts/{post.Id}", PostDto.Of(post, likedByMe: false));
     }
 

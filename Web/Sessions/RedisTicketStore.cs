@@ -16,7 +16,7 @@ namespace Crumbs.Web.Sessions;
 /// </summary>
 public sealed class RedisTicketStore : ITicketStore, IDisposable
 {
-    private const string Channel = "crumbs:local:sessions";
+    internal const string Channel = "crumbs:local:sessions";
 
     // Writes the session and lists it under its user; the user's list lives as long as the longest session.
     private const string Store = """
@@ -49,7 +49,7 @@ public sealed class RedisTicketStore : ITicketStore, IDisposable
         invalidation.Subscribe(Channel, copies.Forget, copies.ForgetAll);
     }
 
-    private static RedisKey SessionKey(string id) => $"session:{id}";
+    internal static RedisKey SessionKey(string id) => $"session:{id}";
 
     private static RedisKey UserSessionsKey(string userId) => $"user-sessions:{userId}";
 

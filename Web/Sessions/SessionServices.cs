@@ -37,7 +37,7 @@ public static class SessionServices
                 options.SlidingExpiration = true;
                 options.LoginPath = "/signin";
                 options.AccessDeniedPath = "/signin";
-                // The API answers 401/403 with problem details; only pages redirect to the sign-in page.
+                // The API and the live channel answer 401/403; only pages redirect to the sign-in page.
                 options.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden);
             });
@@ -56,7 +56,7 @@ public static class SessionServices
 
     private static Task ApiOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/live"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

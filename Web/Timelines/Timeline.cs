@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
+using Crumbs.Domain.Timelines;
 using Crumbs.Web.Posts;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Crumbs.Web.Timelines;
 /// session, the version and one lookup, with no Redis round trip and no serialization. A page's bytes are built
 /// from Redis, past this clone's copies, so what they show is never older than that bound.
 /// </summary>
-public sealed class Timeline(CachedTimeline timelines, PostStore posts, CachedLikes likes, IOptions<CacheOptions> cacheOptions,
+public sealed class Timeline(CachedTimeline timelines, TimelineStore store, PostStore posts, CachedLikes likes, IOptions<CacheOptions> cacheOptions,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IDisposable
 {
     private readonly LocalCopies<PageKey, byte[]> _pages = new(cacheOptions.Value.PageBytes, cacheOptions.Value.LocalFor);
@@ -40,6 +41,14 @@ public sealed class Timeline(CachedTimeline timelines, PostStore posts, CachedLi
         // A shared build is not the first asker's to cancel; the statement timeouts bound it.
         return (await _pages.GetOrFetchAsync(new PageKey(userId, version, before, limit),
             async () => await SerializeFreshAsync(userId, read, before, limit, CancellationToken.None), bytes => bytes.Length))!;
+    }
+
+    /// <summary>What an open page missed: the home timeline right after its newest post, as the API's JSON.</summary>
+    public async Task<byte[]> NewerJsonAsync(long userId, long after, int limit, CancellationToken ct)
+    {
+        var page = Cursor.NewerPageOf(await store.NewerAsync(userId, after, limit, ct), limit, p => p.Id);
+        var liked = await likes.LikedAmongAsync(userId, page.Items.Select(p => p.Id).ToList(), ct);
+        return JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(page, liked), json.Value.SerializerOptions);
     }
 
     public async Task<Page<Post>> ByAuthorAsync(long authorId, long before, int limit, CancellationToken ct) =>

@@ -11,21 +11,31 @@ public static class TimelineApi
 {
     public static void MapTimelineApi(this WebApplication app)
     {
-        // 400: a bad page request (before, limit).
+        // 400: a bad page request (before, after, limit).
         app.MapGet("/api/timeline", HomeAsync).WithTags("Timelines").RequireSignIn()
-            .WithName("GetHomeTimeline").WithSummary("Read your home timeline").ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithName("GetHomeTimeline").WithSummary("Read your home timeline")
+            .WithDescription("Newest first. `before` pages back in time (give it the page's `next`). `after` catches up: " +
+                "the posts right after that post id, newest first, and when the page is full its `next` is the `after` " +
+                "of the following newer page. An open home page asks it when the live channel says there is something new.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         app.MapGet("/api/users/{handle}/posts", ByAuthorAsync).WithTags("Timelines")
             .WithName("GetAuthorTimeline").WithSummary("Read an author's posts").ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     /// <summary>The signed-in user's home timeline, newest first.</summary>
     private static async Task<Results<PageJson, ProblemHttpResult>> HomeAsync(
-        string? before, int? limit, HttpContext http, Timeline timeline, CancellationToken ct)
+        string? before, string? after, int? limit, HttpContext http, Timeline timeline, CancellationToken ct)
     {
         var (max, count, problem) = Cursor.Parse(before, limit);
-        return problem is not null
-            ? BadCursor(problem)
-            : new PageJson(await timeline.HomeJsonAsync(http.User.Id(), max, count, ct));
+        var (min, afterProblem) = Cursor.ParseAfter(after);
+        if ((problem ?? afterProblem ?? (min is not null && !string.IsNullOrEmpty(before) ? "Give before or after, not both." : null)) is { } bad)
+        {
+            return BadCursor(bad);
+        }
+
+        return new PageJson(min is { } newest
+            ? await timeline.NewerJsonAsync(http.User.Id(), newest, count, ct)
+            : await timeline.HomeJsonAsync(http.User.Id(), max, count, ct));
     }
 
     private static async Task<Results<Ok<Page<PostDto>>, NotFound, ProblemHttpResult>> ByAuthorAsync(

@@ -1,4 +1,5 @@
 using Crumbs.Domain.Caching;
+using Crumbs.Domain.Live;
 using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
@@ -14,10 +15,11 @@ namespace Crumbs.Worker.Timelines;
 /// Followers away longer than Crumbs:Timeline:ActiveFor are skipped: their timelines are rebuilt when they come back
 /// (<see cref="HomeFeeds"/>). Authors above the celebrity threshold are skipped too (their posts are merged in when
 /// timelines are read).
+/// Then the open home pages of those followers are told (<see cref="NewPosts"/>).
 /// Naturally idempotent: an entry that is already there stays as it is.
 /// </summary>
 public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions> options, CacheInvalidation cache, TimeProvider clock,
-    TimelineTelemetry telemetry) : IMessageHandler<PostCreated>
+    TimelineTelemetry telemetry, NewPosts live) : IMessageHandler<PostCreated>
 {
     public static string Queue => Queues.PostCreated;
 
@@ -37,7 +39,9 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
             """,
             new { message.PostId, message.AuthorId, threshold = options.Value.CelebrityThreshold, activeFor = options.Value.ActiveFor },
             commandTimeout: 120, cancellationToken: cancellationToken));
-        await cache.TimelinesChangedAsync(followers);
+        var readers = followers.AsList();
+        await cache.TimelinesChangedAsync(readers);
+        await live.PublishAsync(message.PostId, message.AuthorId, readers);   // after the bump: a page that asks reads the post
         telemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
     }
 }

@@ -22,7 +22,7 @@ namespace Crumbs.Tests.Api.Client.Api.Timeline
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TimelineRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/timeline{?before*,limit*}", pathParameters)
+        public TimelineRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/timeline{?after*,before*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace Crumbs.Tests.Api.Client.Api.Timeline
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TimelineRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/timeline{?before*,limit*}", rawUrl)
+        public TimelineRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/timeline{?after*,before*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// Read your home timeline
+        /// Newest first. `before` pages back in time (give it the page&apos;s `next`). `after` catches up: the posts right after that post id, newest first, and when the page is full its `next` is the `after` of the following newer page. An open home page asks it when the live channel says there is something new.
         /// </summary>
         /// <returns>A <see cref="global::Crumbs.Tests.Api.Client.Models.PageOfPostDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -59,7 +59,7 @@ namespace Crumbs.Tests.Api.Client.Api.Timeline
             return await RequestAdapter.SendAsync<global::Crumbs.Tests.Api.Client.Models.PageOfPostDto>(requestInfo, global::Crumbs.Tests.Api.Client.Models.PageOfPostDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Read your home timeline
+        /// Newest first. `before` pages back in time (give it the page&apos;s `next`). `after` catches up: the posts right after that post id, newest first, and when the page is full its `next` is the `after` of the following newer page. An open home page asks it when the live channel says there is something new.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -87,11 +87,24 @@ namespace Crumbs.Tests.Api.Client.Api.Timeline
             return new global::Crumbs.Tests.Api.Client.Api.Timeline.TimelineRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Read your home timeline
+        /// Newest first. `before` pages back in time (give it the page&apos;s `next`). `after` catches up: the posts right after that post id, newest first, and when the page is full its `next` is the `after` of the following newer page. An open home page asks it when the live channel says there is something new.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class TimelineRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string? After { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string After { get; set; }
+            #pragma warning restore CS1591
+#endif
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             #pragma warning disable CS1591

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Crumbs.Domain.Live;
+
+/// <summary>A post that has just landed in these readers' home timelines.</summary>
+public sealed record NewPost(long PostId, long AuthorId, long[] Readers);
+
+/// <summary>
+/// THE LIVE CHANNEL'S FEED: the worker's fan-out says on one Redis pub/sub channel which readers' timelines a post has
+/// just reached (one message per thousand readers), and every web clone tells its own open pages of those readers
+/// (Web/Live). The worker needs no ASP.NET Core for it; a lost message costs only the "new posts" hint, never a post:
+/// the page asks for what is newer than what it shows.
+/// </summary>
+public sealed partial class NewPosts(IConnectionMultiplexer redis, ILogger<NewPosts> logger)
+{
+    public const string Channel = "crumbs:live:new-posts";
+    private const int ReadersPerMessage = 1000;
+
+    /// <summary>Best effort: the timelines are written; a page that misses the hint catches up when it asks.</summary>
+    public async Task PublishAsync(long postId, long authorId, IReadOnlyCollection<long> readers)
+    {
+        try
+        {
+            var subscriber = redis.GetSubscriber();
+            await Task.WhenAll(readers.Chunk(ReadersPerMessage).Select(chunk =>
+                subscriber.PublishAsync(RedisChannel.Literal(Channel), Format(new NewPost(postId, authorId, chunk)))));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogPublishFailed(logger, e, postId);
+        }
+    }
+
+    /// <summary>Registered with the connection, so it is subscribed again after every reconnect.</summary>
+    public Task SubscribeAsync(Action<NewPost> deliver) =>
+        redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), (_, message) =>
+        {
+            if (Parse(message) is { } post)
+            {
+                deliver(post);
+            }
+        });
+
+    /// <summary>"postId:authorId:reader,reader,...": small, and read without a serializer.</summary>
+    public static string Format(NewPost post) => string.Create(CultureInfo.InvariantCulture,
+        $"{post.PostId}:{post.AuthorId}:{string.Join(',', post.Readers)}");
+
+    public static NewPost? Parse(string? message)
+    {
+        var parts = (message ?? "").Split(':');
+        if (parts.Length != 3 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var postId)
+            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var authorId))
+        {
+            return null;
+        }
+
+        var readers = new List<long>();
+        foreach (var reader in parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (long.TryParse(reader, CultureInfo.InvariantCulture, out var id))
+            {
+                readers.Add(id);
+            }
+        }
+
+        return new NewPost(postId, authorId, [.. readers]);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not tell the web clones about post {PostId}; open pages catch up when they ask")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, long postId);
+}
