@@ -40,5 +40,8 @@ public sealed class DemoData(DemoSize size)
             .Select(_ => (_random.Next(size.Users), now.AddSeconds(-_random.Next(30 * 24 * 3600))))
             .OrderBy(p => p.Item2);
 
+    /// <summary>Whether the next user was seen lately; with everyone active no number is drawn, so the data stay as before.</summary>
+    public bool Active() => size.Active >= 1 || _random.NextDouble() < size.Active;
+
     public int Next(int max) => _random.Next(max);
 }
