@@ -18,7 +18,7 @@ public sealed class DemoData(DemoSize size)
     }
 
     /// <summary>Distinct (follower, followee) index pairs; followees drawn from a power law, so a few are famous.</summary>
-    public IEnumerable<(int Follower, int Followee)> Follows()
+    public IReadOnlyCollection<(int Follower, int Followee)> Follows()
     {
         var pairs = new HashSet<(int, int)>();
         while (pairs.Count < size.Follows)
