@@ -34,6 +34,22 @@ public sealed class DemoData(DemoSize size)
         return pairs;
     }
 
+    /// <summary>
+    /// Distinct (user, post index) likes, both drawn uniformly, each some seconds within the last 2 days; at most half of
+    /// all pairs (so that drawing never crawls towards the last free one).
+    /// </summary>
+    public IReadOnlyCollection<(int User, int Post, int SecondsAgo)> Likes(int posts)
+    {
+        var pairs = new Dictionary<(int, int), int>();
+        var count = Math.Min(size.Likes, (long)size.Users * posts / 2);
+        while (pairs.Count < count)
+        {
+            pairs.TryAdd((_random.Next(size.Users), _random.Next(posts)), _random.Next(2 * 24 * 3600));
+        }
+
+        return [.. pairs.Select(p => (p.Key.Item1, p.Key.Item2, p.Value))];
+    }
+
     /// <summary>Post authors and times over the last 30 days, oldest first.</summary>
     public IEnumerable<(int Author, DateTime CreatedAt)> Posts(DateTime now) =>
         Enumerable.Range(0, size.Posts)

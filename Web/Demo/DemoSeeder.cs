@@ -44,6 +44,28 @@ public sealed class DemoSeeder(NpgsqlDataSource db, IOptions<TimelineOptions> op
         var activeSince = now - options.Value.ActiveFor; // users seen after this get fan-out; the others come back to a rebuild
         var names = Enumerable.Range(0, size.Users).Select(_ => data.DisplayName()).ToArray();
         var active = Enumerable.Range(0, size.Users).Select(_ => data.Active()).ToArray();
+        var follows = data.Follows(); // the set itself: a copy of 5 million pairs would only add to the peak
+        var posts = data.Posts(now).ToList();
+        var likes = data.Likes(posts.Count);
+        // The counters the rows carry, counted here, so that no row is written twice.
+        var (followers, following, written, liked) = (new int[size.Users], new int[size.Users], new int[size.Users], new int[posts.Count]);
+        foreach (var (follower, followee) in follows)
+        {
+            following[follower]++;
+            followers[followee]++;
+        }
+
+        foreach (var post in posts)
+        {
+            written[post.Author]++;
+        }
+
+        foreach (var like in likes)
+        {
+            liked[like.Post]++;
+        }
+
+        Step("generate");
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -51,7 +73,8 @@ public sealed class DemoSeeder(NpgsqlDataSource db, IOptions<TimelineOptions> op
         // The joins and index builds of a large seed sort gigabytes: room for them, in this transaction only.
         await connection.ExecuteAsync(Command("set local work_mem = '256MB'; set local maintenance_work_mem = '1GB'"));
 
-        await CopyAsync(connection, "copy users (handle, display_name, password_hash, bio, last_active_at) from stdin (format binary)",
+        await CopyAsync(connection,
+            "copy users (handle, display_name, password_hash, bio, last_active_at, follower_count, following_count, post_count) from stdin (format binary)",
             Enumerable.Range(0, size.Users), async (writer, n) =>
             {
                 await writer.WriteAsync($"{prefix}{n + 1}", ct);
@@ -59,33 +82,45 @@ public sealed class DemoSeeder(NpgsqlDataSource db, IOptions<TimelineOptions> op
                 await writer.WriteAsync(hash, ct);
                 await writer.WriteAsync("Demo account", ct);
                 await writer.WriteAsync(active[n] ? now : activeSince.AddDays(-1 - n % 30), NpgsqlDbType.TimestampTz, ct);
+                await writer.WriteAsync(followers[n], ct);
+                await writer.WriteAsync(following[n], ct);
+                await writer.WriteAsync(written[n], ct);
             }, ct);
         // COPY numbers the rows in order: the n-th id is the n-th user.
         var ids = (await connection.QueryAsync<long>(Command("select id from users where starts_with(handle, @prefix) order by id", new { prefix }))).ToArray();
         var deferred = await DeferredSchema.DropIfEmptyAsync(connection, transaction, Loaded, SeedTimeoutSeconds, ct);
         Step("users");
 
-        var follows = data.Follows(); // the set itself: a copy of 5 million pairs would only add to the peak
         await CopyAsync(connection, "copy follows (follower_id, followee_id) from stdin (format binary)", follows,
             async (writer, f) => { await writer.WriteAsync(ids[f.Follower], ct); await writer.WriteAsync(ids[f.Followee], ct); }, ct);
         Step("follows");
 
-        var posts = data.Posts(now).ToList();
         await CopyAsync(connection,
-            "copy posts (author_id, author_handle, author_display_name, text, created_at) from stdin (format binary)", posts,
-            async (writer, p) =>
+            "copy posts (author_id, author_handle, author_display_name, text, created_at, like_count) from stdin (format binary)",
+            Enumerable.Range(0, posts.Count), async (writer, n) =>
             {
+                var p = posts[n];
                 await writer.WriteAsync(ids[p.Author], ct);
                 await writer.WriteAsync($"{prefix}{p.Author + 1}", ct);
                 await writer.WriteAsync(names[p.Author], ct);
                 await writer.WriteAsync(data.Text(), ct);
                 await writer.WriteAsync(p.CreatedAt, NpgsqlDbType.TimestampTz, ct);
+                await writer.WriteAsync(liked[n], ct);
             }, ct);
+        // As for users: the n-th id is the n-th post (no one else writes as these users before the commit).
+        var postIds = (await connection.QueryAsync<long>(Command(
+            "select id from posts where author_id between @first and @last order by id", new { first = ids[0], last = ids[^1] }))).ToArray();
         Step("posts");
 
-        var range = new { first = ids[0], last = ids[^1], likes = size.Likes, threshold = options.Value.CelebrityThreshold, activeSince };
-        await connection.ExecuteAsync(Command(DemoSql.LikesAndCounters, range));
-        Step("likes and counters");
+        await CopyAsync(connection, "copy likes (user_id, post_id, created_at) from stdin (format binary)", likes, async (writer, l) =>
+        {
+            await writer.WriteAsync(ids[l.User], ct);
+            await writer.WriteAsync(postIds[l.Post], ct);
+            await writer.WriteAsync(now.AddSeconds(-l.SecondsAgo), NpgsqlDbType.TimestampTz, ct);
+        }, ct);
+        Step("likes");
+
+        var range = new { first = ids[0], last = ids[^1], threshold = options.Value.CelebrityThreshold, activeSince };
         // Into empty tables no entry can clash (no self-follows, and each follow is one pair): no conflict check needed.
         var timelineEntries = await connection.ExecuteAsync(Command(DemoSql.Timelines + (deferred is null ? " on conflict do nothing" : ""), range));
         Step("timelines");
@@ -102,7 +137,7 @@ public sealed class DemoSeeder(NpgsqlDataSource db, IOptions<TimelineOptions> op
         Step("analyze");
         await transaction.CommitAsync(ct);
         Step("commit");
-        return new DemoSeeded(prefix, ids.Length, follows.Count, posts.Count, size.Likes, timelineEntries, clock.Elapsed.TotalSeconds,
+        return new DemoSeeded(prefix, ids.Length, follows.Count, posts.Count, likes.Count, timelineEntries, clock.Elapsed.TotalSeconds,
             active.Count(a => a), activeSince, steps);
     }
 
