@@ -170,8 +170,9 @@ public sealed partial class AppUnderTest : IAsyncDisposable
     {
         if (!_appHost.HasExited)
         {
-            // Ctrl+C: the AppHost stops its servers and replicas itself.
-            using var kill = Process.Start("kill", ["-INT", _appHost.Id.ToString()]);
+            // SIGTERM: the AppHost stops its servers and replicas itself. (SIGINT is ignored when the bench runs in the
+            // background, as nohup or a script starts it: each size then waited 45 s for the timeout below.)
+            using var kill = Process.Start("kill", ["-TERM", _appHost.Id.ToString()]);
             await kill.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
             try

@@ -16,14 +16,19 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(40) };
 
-    public async Task<JsonElement> SeedAsync(int users, int follows, int posts, int likes)
+    public async Task<JsonElement> SeedAsync(int users, int follows, int posts, int likes, double active = 1)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/demo/seed?users={users}&follows={follows}&posts={posts}&likes={likes}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/demo/seed?users={users}&follows={follows}&posts={posts}&likes={likes}&active={active.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         request.Headers.Add("X-Crumbs-Admin-Key", adminKey);
         using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
+
+    /// <summary>The seed's steps and their seconds, as "users 1.2 s, follows 8.0 s, ...".</summary>
+    public static string Steps(JsonElement seeded) => seeded.TryGetProperty("steps", out var steps)
+        ? string.Join(", ", steps.EnumerateObject().Select(s => $"{s.Name} {s.Value.GetDouble():0.0} s"))
+        : "";
 
     public async Task CreateAccountAsync(string handle, string password)
     {

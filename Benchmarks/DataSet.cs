@@ -2,7 +2,8 @@ using Npgsql;
 
 namespace Crumbs.Benchmarks;
 
-public sealed record DemoUser(long Id, string Handle, int Followers, int Following);
+/// <param name="Active">Seen within Crumbs:Timeline:ActiveFor when seeded: the fan-out keeps their home timeline.</param>
+public sealed record DemoUser(long Id, string Handle, int Followers, int Following, bool Active = true);
 
 /// <summary>How the data was settled before measuring: VACUUM ANALYZE, then how long until Postgres was quiet.</summary>
 public sealed record SettleResult(double VacuumSeconds, double QuietAfterSeconds, double PostgresCores, bool Quiet, string? BusyWith = null);
@@ -16,10 +17,15 @@ public sealed class DataSet(NpgsqlDataSource db)
 
     public long MaxPostId { get; private set; }
 
-    public async Task LoadAsync(string handlePrefix)
+    /// <summary>Users seen after this count as active (the seed's answer says when that was).</summary>
+    public DateTime ActiveSince { get; private set; }
+
+    public async Task LoadAsync(System.Text.Json.JsonElement seeded)
     {
-        Users = await ListAsync("select id, handle, follower_count, following_count from users where handle like @p || '%' order by id",
-            r => new DemoUser(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3)), ("p", handlePrefix));
+        ActiveSince = seeded.TryGetProperty("activeSince", out var since) ? since.GetDateTime().ToUniversalTime() : DateTime.MinValue;
+        Users = await ListAsync("select id, handle, follower_count, following_count, last_active_at > @since from users where starts_with(handle, @p) order by id",
+            r => new DemoUser(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetBoolean(4)),
+            ("p", seeded.GetProperty("handlePrefix").GetString()!), ("since", ActiveSince));
         (MinPostId, MaxPostId) = (await ListAsync("select min(id), max(id) from posts", r => (r.GetInt64(0), r.GetInt64(1))))[0];
     }
 

@@ -22,8 +22,10 @@ public static class FanOut
     {
         var workerBefore = workerTicks();
         var authorIds = authors.Select(a => a.Id).ToArray();
-        var expected = (await data.ListAsync("select followee_id, count(*) from follows where followee_id = any(@a) group by followee_id",
-            r => (r.GetInt64(0), r.GetInt64(1)), ("a", authorIds))).ToDictionary(x => x.Item1, x => x.Item2 + 1);
+        // Only active followers get the post (--active); users signed in since count, as the fan-out sees them.
+        var expected = (await data.ListAsync(
+            "select followee_id, count(*) from follows join users r on r.id = follower_id and r.last_active_at > @since where followee_id = any(@a) group by followee_id",
+            r => (r.GetInt64(0), r.GetInt64(1)), ("a", authorIds), ("since", data.ActiveSince))).ToDictionary(x => x.Item1, x => x.Item2 + 1);
         var start = await data.ScalarAsync("select coalesce(max(id), 0) from posts");
         var known = new List<long>(); // posts commit out of id order: a high-water mark would skip the slow ones
         var pending = new Dictionary<long, long>(); // post id → entries expected

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace Crumbs.Benchmarks;
 
 /// <summary>The command line, the machine, and the few chores around a run.</summary>
-public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes)
+/// <param name="Active">The share of seeded users seen lately (within Crumbs:Timeline:ActiveFor): the fan-out writes only to them.</param>
+public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes, double Active = 1)
 {
     public double BaselineSeconds => Quick ? 3 : 5;
 
@@ -17,7 +18,8 @@ public sealed record Options(bool Quick, int Users, int Follows, int Posts, doub
             Int("--users", 1_000, 10_000), Int("--follows", 20_000, 500_000), Int("--posts", 10_000, 100_000),
             Int("--seconds", 5, 15), Int("--warmup", 3, 10),
             Docs: args.Contains("--docs") || (!quick && !args.Contains("--no-docs")),
-            Sizes: Value("--sizes") is { } sizes ? [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Count)] : []);
+            Sizes: Value("--sizes") is { } sizes ? [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Count)] : [],
+            Active: Value("--active") is { } active ? double.Parse(active, CultureInfo.InvariantCulture) : 1);
     }
 
     /// <summary>"10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.</summary>

@@ -50,6 +50,20 @@ public static class Procs
         .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
 
+    /// <summary>Starts the peak (VmHWM) again from the current resident memory ("5" to clear_refs); false where not allowed.</summary>
+    public static bool ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static string Read(string path)
     {
         try

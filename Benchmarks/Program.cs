@@ -38,18 +38,18 @@ Say($"Crumbs is up without the dashboard (OTLP to the bench's sink {sink.Url}): 
 
 Say($"Seeding {options.Users:N0} users, {options.Follows:N0} follows, {options.Posts:N0} posts ...");
 using var api = new CrumbsClient(direct, app.AdminKey);
-var seeded = await api.SeedAsync(options.Users, options.Follows, options.Posts, options.Posts);
+var seeded = await api.SeedAsync(options.Users, options.Follows, options.Posts, options.Posts, options.Active);
 var prefix = seeded.GetProperty("handlePrefix").GetString()!;
-Say($"Seeded in {seeded.GetProperty("seconds").GetDouble():0} s: {seeded.GetProperty("timelineEntries").GetInt64():N0} timeline entries");
+Say($"Seeded in {seeded.GetProperty("seconds").GetDouble():0} s: {seeded.GetProperty("timelineEntries").GetInt64():N0} timeline entries ({CrumbsClient.Steps(seeded)})");
 
 await using var db = NpgsqlDataSource.Create(app.Setting("ConnectionStrings__db"));
 var data = new DataSet(db);
-await data.LoadAsync(prefix);
+await data.LoadAsync(seeded);
 const int celebrity = 1000; // Crumbs:Timeline:CelebrityThreshold: above it, authors are merged on read, not fanned out
 const string password = "demo password";
 
 // Sign in a few users only: sign-in is limited per handle and per address.
-var readers = await SignInAsync(data.Pick(8, u => u.Followers <= celebrity && u.Following > 5));
+var readers = await SignInAsync(data.Pick(8, u => u.Active && u.Followers <= celebrity && u.Following > 5));
 var authorUsers = data.Users.Where(u => !readers.Any(r => r.Handle == u.Handle)).OrderBy(u => Math.Abs(u.Followers - 100)).Take(10).ToList();
 var authors = await SignInAsync(authorUsers);
 var (few, many) = (Math.Min(10, data.Users.Count / 4), Math.Min(1000, data.Users.Count / 2));
@@ -63,7 +63,7 @@ Say("Settling: VACUUM ANALYZE, then waiting for a quiet Postgres ...");
 var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), cores: 0.05, quietFor: TimeSpan.FromSeconds(3), within: TimeSpan.FromMinutes(options.Quick ? 1 : 3));
 Say($"Settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.BusyWith})")} ({settled.PostgresCores:0.00} cores) after {settled.QuietAfterSeconds:0} s");
 
-var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
+var timelineUsers = data.Pick(200, u => u.Active && u.Following > 0, salt: 3); // inactive users have no timeline rows to read
 var postIds = Enumerable.Range(0, 500).Select(i => data.MinPostId + (long)((data.MaxPostId - data.MinPostId) * ((i * 0.618034) % 1))).ToList();
 int? standaloneWeb = null; // the telemetry tax's web process, counted as web while it runs
 var wrk = new Wrk(results, () => new()
@@ -85,7 +85,7 @@ var report = new Report
     Size = options.Quick ? "--quick" : "default size",
     DataSet = new()
     {
-        ["users"] = options.Users, ["follows"] = options.Follows, ["posts"] = options.Posts, ["likes"] = options.Posts,
+        ["users"] = options.Users, ["follows"] = options.Follows, ["posts"] = options.Posts, ["likes"] = options.Posts, ["activeShare"] = options.Active,
         ["timelineEntries"] = seeded.GetProperty("timelineEntries").GetInt64(), ["seedSeconds"] = Math.Round(seeded.GetProperty("seconds").GetDouble()),
         ["secondsPerScenario"] = options.Seconds, ["wrk"] = "-t2 -c32",
     },

@@ -8,7 +8,8 @@ namespace Crumbs.Benchmarks;
 
 /// <summary>One data size of the sweep: what was seeded, how it settled, each read's result, and each replica's peak memory.</summary>
 public sealed record SizeResult(int Posts, int Users, int Follows, long TimelineEntries, double SeedSeconds, SettleResult Settle,
-    Dictionary<string, WrkResult> Reads, WrkResult Plaintext, WrkResult Bare, double[] WebPeakMiB, double[] WorkerPeakMiB);
+    Dictionary<string, WrkResult> Reads, WrkResult Plaintext, WrkResult Bare, double[] WebPeakMiB, double[] WorkerPeakMiB,
+    int ActiveUsers, string SeedSteps, double SizeSeconds, bool PeaksSinceSeed);
 
 /// <summary>
 /// How cost grows with the work (./crumbs bench --sizes 10k,100k,1m): for each number of posts a fresh app, users =
@@ -33,6 +34,7 @@ public static class Sizes
         var sizes = new List<SizeResult>();
         for (var i = 0; i < options.Sizes.Count; i++)
         {
+            var sizeClock = System.Diagnostics.Stopwatch.StartNew();
             var posts = options.Sizes[i];
             var users = Math.Max(20, posts / 10);
             var follows = (int)Math.Min(posts * 5L, (long)users * (users - 1) / 4);
@@ -40,18 +42,20 @@ public static class Sizes
             await using var app = await AppUnderTest.StartAsync(repo, $"{runId}-{i + 1}", Path.Combine(results, $"apphost-{Options.SizeLabel(posts)}.log"), 3, TimeSpan.FromMinutes(3), sink.Url);
             var direct = app.WebReplicas()[0];
             using var api = new CrumbsClient(direct, app.AdminKey);
-            var seeded = await api.SeedAsync(users, follows, posts, posts);
+            var seeded = await api.SeedAsync(users, follows, posts, posts, options.Active);
             var seedSeconds = seeded.GetProperty("seconds").GetDouble();
             var entries = seeded.GetProperty("timelineEntries").GetInt64();
-            say($"seeded in {seedSeconds:0} s ({entries:N0} timeline entries); settling ...");
+            say($"seeded in {seedSeconds:0} s ({entries:N0} timeline entries; {CrumbsClient.Steps(seeded)}); settling ...");
             await using var db = NpgsqlDataSource.Create(app.Setting("ConnectionStrings__db"));
             var data = new DataSet(db);
-            await data.LoadAsync(seeded.GetProperty("handlePrefix").GetString()!);
+            await data.LoadAsync(seeded);
             var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), 0.05, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(3));
             say($"settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.PostgresCores:0.00} cores; {settled.BusyWith})")} after {settled.QuietAfterSeconds:0} s");
 
-            var readers = await Task.WhenAll(data.Pick(8, u => u.Followers <= 1000 && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
-            var timelineUsers = data.Pick(200, u => u.Following > 0, salt: 3);
+            // The peaks below are of serving this size: the seed's own buffers (one replica builds the whole graph) are not.
+            var reset = app.Pids("web").Concat(app.Pids("worker")).All(Procs.ResetPeak);
+            var readers = await Task.WhenAll(data.Pick(8, u => u.Active && u.Followers <= 1000 && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
+            var timelineUsers = data.Pick(200, u => u.Active && u.Following > 0, salt: 3);
             var wrk = new Wrk(results, () => new()
             {
                 ["web"] = app.Pids("web"), ["worker"] = app.Pids("worker"), ["postgres"] = app.ServerPids("postgres"),
@@ -71,8 +75,9 @@ public static class Sizes
             }
 
             sizes.Add(new SizeResult(posts, users, follows, entries, Math.Round(seedSeconds, 1), settled, reads, plaintext, bareResult,
-                [.. app.Pids("web").Select(p => Math.Round(Procs.PeakMiB(p)))], [.. app.Pids("worker").Select(p => Math.Round(Procs.PeakMiB(p)))]));
-            say($"stopping this size's Crumbs (peak RSS web {string.Join("/", sizes[^1].WebPeakMiB)} MiB, worker {string.Join("/", sizes[^1].WorkerPeakMiB)} MiB) ...");
+                [.. app.Pids("web").Select(p => Math.Round(Procs.PeakMiB(p)))], [.. app.Pids("worker").Select(p => Math.Round(Procs.PeakMiB(p)))],
+                seeded.GetProperty("activeUsers").GetInt32(), CrumbsClient.Steps(seeded), Math.Round(sizeClock.Elapsed.TotalSeconds), reset));
+            say($"size done in {sizes[^1].SizeSeconds:0} s from start; stopping this size's Crumbs (peak RSS web {string.Join("/", sizes[^1].WebPeakMiB)} MiB, worker {string.Join("/", sizes[^1].WorkerPeakMiB)} MiB) ...");
         }
 
         File.WriteAllText(Path.Combine(results, "sizes.json"), JsonSerializer.Serialize(sizes, JsonOptions));
@@ -139,12 +144,17 @@ public static class Sizes
         foreach (var s in sizes)
         {
             md.AppendLine(
-                $"| {s.Posts:N0} | {s.Users:N0} | {s.Follows:N0} | {s.TimelineEntries:N0} | {s.SeedSeconds:0} | vacuum {s.Settle.VacuumSeconds:0} s, {(s.Settle.Quiet ? "quiet" : "busy")} after {s.Settle.QuietAfterSeconds:0} s | " +
+                $"| {s.Posts:N0} | {s.Users:N0}{(s.ActiveUsers < s.Users ? $" ({(double)s.ActiveUsers / s.Users:0%} active)" : "")} | {s.Follows:N0} | {s.TimelineEntries:N0} | {s.SeedSeconds:0} | vacuum {s.Settle.VacuumSeconds:0} s, {(s.Settle.Quiet ? "quiet" : "busy")} after {s.Settle.QuietAfterSeconds:0} s | " +
                 string.Join(" | ", Reads.Select(r => $"{s.Reads[r.Key].Rps:0} ({s.Reads[r.Key].P99Ms:0.0})")) +
                 $" | {s.Plaintext.Rps:0} | {s.Bare.Rps:0} | {string.Join(" / ", s.WebPeakMiB)} | {string.Join(" / ", s.WorkerPeakMiB)} |");
         }
 
         md.AppendLine();
+        foreach (var s in sizes)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {Options.SizeLabel(s.Posts)} posts: seeded in {s.SeedSeconds:0} s ({s.SeedSteps}); {s.SizeSeconds:0} s from a fresh app to its last read; peak RSS {(s.PeaksSinceSeed ? "since the data settled (the seed's own peak left out)" : "since each process started (the seed's included: the peak could not be reset)")}.");
+        }
+
         foreach (var goal in Goals(sizes))
         {
             md.AppendLine("- " + goal.Replace("MET   ", "met:", StringComparison.Ordinal).Replace("MISSED", "**missed**:", StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public sealed class DemoData(DemoSize size)
     }
 
     /// <summary>Distinct (follower, followee) index pairs; followees drawn from a power law, so a few are famous.</summary>
-    public IEnumerable<(int Follower, int Followee)> Follows()
+    public IReadOnlyCollection<(int Follower, int Followee)> Follows()
     {
         var pairs = new HashSet<(int, int)>();
         while (pairs.Count < size.Follows)
@@ -34,11 +34,30 @@ public sealed class DemoData(DemoSize size)
         return pairs;
     }
 
+    /// <summary>
+    /// Distinct (user, post index) likes, both drawn uniformly, each some seconds within the last 2 days; at most half of
+    /// all pairs (so that drawing never crawls towards the last free one).
+    /// </summary>
+    public IReadOnlyCollection<(int User, int Post, int SecondsAgo)> Likes(int posts)
+    {
+        var pairs = new Dictionary<(int, int), int>();
+        var count = Math.Min(size.Likes, (long)size.Users * posts / 2);
+        while (pairs.Count < count)
+        {
+            pairs.TryAdd((_random.Next(size.Users), _random.Next(posts)), _random.Next(2 * 24 * 3600));
+        }
+
+        return [.. pairs.Select(p => (p.Key.Item1, p.Key.Item2, p.Value))];
+    }
+
     /// <summary>Post authors and times over the last 30 days, oldest first.</summary>
     public IEnumerable<(int Author, DateTime CreatedAt)> Posts(DateTime now) =>
         Enumerable.Range(0, size.Posts)
             .Select(_ => (_random.Next(size.Users), now.AddSeconds(-_random.Next(30 * 24 * 3600))))
             .OrderBy(p => p.Item2);
+
+    /// <summary>Whether the next user was seen lately; with everyone active no number is drawn, so the data stay as before.</summary>
+    public bool Active() => size.Active >= 1 || _random.NextDouble() < size.Active;
 
     public int Next(int max) => _random.Next(max);
 }
