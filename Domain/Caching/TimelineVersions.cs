@@ -58,6 +58,7 @@ public sealed partial class TimelineVersions : IDisposable
     /// </summary>
     public async Task<(long? Version, RedisValue Other)> FetchWithAsync(long userId, RedisKey other)
     {
+        ListenOnce();
         var started = _copies.Begin();
         try
         {
