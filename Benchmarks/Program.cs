@@ -14,6 +14,12 @@ if (args.FirstOrDefault() == BareKestrel.Flag)
     return 0;
 }
 
+if (args.FirstOrDefault() == LiveClients.Flag)
+{
+    await LiveClients.RunAsync(args);
+    return 0;
+}
+
 var options = Options.Parse(args);
 var repo = Options.RepositoryRoot();
 var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
@@ -145,6 +151,15 @@ Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.Failed
 foreach (var group in new[] { "web", "worker" })
 {
     report.PeakMemoryMiB[group] = Math.Round(app.Pids(group).Select(Procs.PeakMiB).DefaultIfEmpty(0).Max());
+}
+
+if (options.LiveConnections > 0)
+{
+    Say($"live: {options.LiveConnections:N0} idle connections on one replica from a load generator process, then the fan-out's load with every follower connected ...");
+    var replicaPid = app.Pids("web")[0];   // the replica WebReplicas()[0] names: `direct`
+    report.Live = await LiveScale.RunAsync(direct, replicaPid, api, data, authorUsers,
+        () => poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody), options.LiveConnections, results, Say);
+    Say($"live: {report.Live.KiBPerConnection:0.0} KiB per connection; delivery p50 {report.Live.P50Ms:0} ms, p99 {report.Live.P99Ms:0} ms, max {report.Live.MaxMs:0} ms ({report.Live.Delivered}/{report.Live.Expected} delivered)");
 }
 
 Say($"[{scenarios.Count + 3}/{scenarios.Count + 3}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
