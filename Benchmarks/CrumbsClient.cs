@@ -49,6 +49,16 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
         return new Session(handle, $"{session}; {Cookies(antiforgery)}", token);
     }
 
+    /// <summary>A session cookie for a seeded user from the bench-only endpoint (no password hash, no sign-in limit).</summary>
+    public async Task<string> StartSessionAsync(long userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/bench/sessions?user={userId}");
+        request.Headers.Add("X-Crumbs-Admin-Key", adminKey);
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return Cookies(response).Split("; ").Single(c => c.StartsWith("crumbs.session=", StringComparison.Ordinal));
+    }
+
     public async Task FollowAsync(Session who, string handle)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{handle}/follow");

@@ -5,7 +5,7 @@ namespace Crumbs.Benchmarks;
 
 /// <summary>The command line, the machine, and the few chores around a run.</summary>
 /// <param name="Active">The share of seeded users seen lately (within Crumbs:Timeline:ActiveFor): the fan-out writes only to them.</param>
-public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes, double Active = 1)
+public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes, int LiveConnections, double Active = 1)
 {
     public double BaselineSeconds => Quick ? 3 : 5;
 
@@ -19,6 +19,7 @@ public sealed record Options(bool Quick, int Users, int Follows, int Posts, doub
             Int("--seconds", 5, 15), Int("--warmup", 3, 10),
             Docs: args.Contains("--docs") || (!quick && !args.Contains("--no-docs")),
             Sizes: Value("--sizes") is { } sizes ? [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Count)] : [],
+            LiveConnections: args.Contains("--no-live") ? 0 : Int("--live-connections", 5_000, 5_000),
             Active: Value("--active") is { } active ? double.Parse(active, CultureInfo.InvariantCulture) : 1);
     }
 
@@ -129,6 +130,13 @@ public static class Goals
             report.Goals.Add(new("POST /api/posts vs pgbench TPC-B", $"≥ 50% of pgbench tps, both at {pg.Clients} connections", $"{write.Result.Rps:0} vs {pg.Tps:0} tps = {ratio:P0}", ratio >= 0.5));
             var webMs = write.Result.CpuCores.GetValueOrDefault("web") / write.Result.Rps * 1000;
             report.Goals.Add(new("Web CPU per post", "≤ 1 ms", $"{webMs:0.00} ms", webMs <= 1));
+        }
+
+        if (report.Live is { } live)
+        {
+            report.Goals.Add(new("Live delivery delay p99", "< 2 s at 100 posts/s, 100 followers each, every follower connected, none missing",
+                $"{live.P99Ms / 1000:0.00} s at {live.PostsPerSecond:0} posts/s ({live.Delivered}/{live.Expected} delivered)",
+                live.P99Ms < 2000 && live.Missing == 0 && live.PostsPerSecond >= 90));
         }
 
         if (report.FanOut is { } f)

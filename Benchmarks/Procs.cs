@@ -46,8 +46,13 @@ public static class Procs
     }
 
     /// <summary>Peak resident memory (VmHWM) in MiB.</summary>
-    public static double PeakMiB(int pid) => Read($"/proc/{pid}/status").Split('\n')
-        .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+    public static double PeakMiB(int pid) => StatusMiB(pid, "VmHWM:");
+
+    /// <summary>Resident memory now (VmRSS) in MiB.</summary>
+    public static double RssMiB(int pid) => StatusMiB(pid, "VmRSS:");
+
+    private static double StatusMiB(int pid, string field) => Read($"/proc/{pid}/status").Split('\n')
+        .Where(l => l.StartsWith(field, StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
 
     /// <summary>Starts the peak (VmHWM) again from the current resident memory ("5" to clear_refs); false where not allowed.</summary>

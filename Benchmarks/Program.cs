@@ -14,6 +14,12 @@ if (args.FirstOrDefault() == BareKestrel.Flag)
     return 0;
 }
 
+if (args.FirstOrDefault() == LiveClients.Flag)
+{
+    await LiveClients.RunAsync(args);
+    return 0;
+}
+
 var options = Options.Parse(args);
 var repo = Options.RepositoryRoot();
 var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
@@ -117,6 +123,7 @@ var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<W
     ("mixed", "mixed: 90% home timeline, 10% POST", "direct", u => wrk.RunAsync(u,
         [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders, Weight: 9)), .. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds)),
 };
+var steps = scenarios.Count + (options.LiveConnections > 0 ? 4 : 3);   // then the telemetry tax, fan-out, live, pgbench
 for (var i = 0; i < scenarios.Count; i++)
 {
     var (key, title, via, run) = scenarios[i];
@@ -126,18 +133,18 @@ for (var i = 0; i < scenarios.Count; i++)
     var baseline = key == "baseline" ? null : await Retry("baseline", () => wrk.RunAsync(target, [new("GET", "/bench/plaintext")], options.BaselineSeconds));
     var result = await Retry(title, () => run(target));
     report.Scenarios.Add(new ScenarioResult(key, title, via, result, baseline ?? result, bareResult));
-    Say($"[{i + 1}/{scenarios.Count + 3}] {title} ({via}): {result.Rps:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors; bare Kestrel {bareResult.Rps:0} req/s");
+    Say($"[{i + 1}/{steps}] {title} ({via}): {result.Rps:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors; bare Kestrel {bareResult.Rps:0} req/s");
     if (key is "write" or "mixed")
     {
         await data.SettleAsync(TimeSpan.FromMinutes(1), fewId); // let the fan-out of those posts finish first
     }
 }
 
-Say($"[{scenarios.Count + 1}/{scenarios.Count + 3}] telemetry tax: the warm home timeline on a standalone web process, three telemetry settings ...");
+Say($"[{scenarios.Count + 1}/{steps}] telemetry tax: the warm home timeline on a standalone web process, three telemetry settings ...");
 report.TelemetryTax.AddRange(await TelemetryTax.RunAsync(results, runId, app, wrk, sink, home, options, pid => standaloneWeb = pid, Say));
 
 var fanOutSeconds = Math.Max(options.Seconds, 10);
-Say($"[{scenarios.Count + 2}/{scenarios.Count + 3}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
+Say($"[{scenarios.Count + 2}/{steps}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
 using var poster = new CrumbsClient(app.Proxy, app.AdminKey);
 var paced = poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody);
 report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30), () => app.Pids("worker").Sum(Procs.CpuTicks));
@@ -147,7 +154,16 @@ foreach (var group in new[] { "web", "worker" })
     report.PeakMemoryMiB[group] = Math.Round(app.Pids(group).Select(Procs.PeakMiB).DefaultIfEmpty(0).Max());
 }
 
-Say($"[{scenarios.Count + 3}/{scenarios.Count + 3}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
+if (options.LiveConnections > 0)
+{
+    Say($"[{scenarios.Count + 3}/{steps}] live: {options.LiveConnections:N0} idle connections on one replica from a load generator process, then the fan-out's load with every follower connected ...");
+    var replicaPid = app.Pids("web")[0];   // the replica WebReplicas()[0] names: `direct`
+    report.Live = await LiveScale.RunAsync(direct, replicaPid, api, data, authorUsers,
+        () => poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody), options.LiveConnections, results, Say);
+    Say($"live: {report.Live.KiBPerConnection:0.0} KiB per connection; delivery p50 {report.Live.P50Ms:0} ms, p99 {report.Live.P99Ms:0} ms, max {report.Live.MaxMs:0} ms ({report.Live.Delivered}/{report.Live.Expected} delivered)");
+}
+
+Say($"[{steps}/{steps}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
 report.Pgbench = await Pgbench.RunAsync(app.Setting("ConnectionStrings__db"), results, options.Seconds, clients: 8);
 
 report.Telemetry["sink received"] = string.Join(", ", sink.Bytes.OrderBy(b => b.Key).Select(b => $"{b.Key} {b.Value / 1024.0 / 1024:0.0} MiB"));

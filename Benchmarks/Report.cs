@@ -32,6 +32,7 @@ public sealed class Report
     public required Dictionary<string, string> Machine { get; init; }
     public List<ScenarioResult> Scenarios { get; } = [];
     public FanOutResult? FanOut { get; set; }
+    public LiveResult? Live { get; set; }
     public PgbenchResult? Pgbench { get; set; }
     public SettleResult? Settle { get; set; }
     public List<TaxResult> TelemetryTax { get; } = [];
@@ -66,6 +67,11 @@ public sealed class Report
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"fan-out: {f.PostsPerSecond:0} posts/s, {f.AverageFollowers:0} followers each: delay p50 {f.P50Ms:0} ms, p99 {f.P99Ms:0} ms, max {f.MaxMs:0} ms ({f.Delivered}/{f.Posts} delivered)");
+        }
+
+        if (Live is { } live)
+        {
+            text.AppendLine(LiveLine(live));
         }
 
         if (Pgbench is { } p)
@@ -124,6 +130,11 @@ public sealed class Report
         if (FanOut is { } f)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"- Fan-out at {f.PostsPerSecond:0} posts/s from authors with {f.AverageFollowers:0} followers on average: until in every follower's timeline p50 {f.P50Ms:0} ms, p99 {f.P99Ms:0} ms, max {f.MaxMs:0} ms ({f.Delivered} of {f.Posts} posts complete).");
+        }
+
+        if (Live is { } live)
+        {
+            md.AppendLine("- " + LiveLine(live));
         }
 
         if (Pgbench is { } p)
@@ -187,6 +198,12 @@ public sealed class Report
     private const string CpuHeader = "web worker pg redis rabbit wrk bare bench others";
 
     private static string CpuCells(WrkResult r, string separator) => string.Join(separator, CpuGroups.Select(g => Cpu(r, g)));
+
+    /// <summary>The live scenario in one line: memory per idle connection, then the delivery delay and what it includes.</summary>
+    private static string LiveLine(LiveResult l) => string.Create(CultureInfo.InvariantCulture,
+        $"live: {l.Connections:N0} idle connections on one web replica ({l.FailedConnections} failed, opened in {l.ConnectSeconds:0} s): RSS {l.RssBeforeMiB:0} → {l.RssAfterMiB:0} MiB, {l.KiBPerConnection:0.0} KiB per connection; "
+        + $"then one per follower ({l.Followers:N0}) at {l.PostsPerSecond:0} posts/s: created_at → newPost received (commit, outbox relay, RabbitMQ, worker fan-out, Redis pub/sub, SignalR write) "
+        + $"p50 {l.P50Ms:0} ms, p99 {l.P99Ms:0} ms, max {l.MaxMs:0} ms; {l.Delivered:N0} of {l.Expected:N0} deliveries ({l.Missing:N0} missing, {l.Dropped} connections dropped, {l.FailedPosts} posts failed)");
 
     /// <summary>Lines beside the table: settling, the cost of a post and of a delivered entry, memory.</summary>
     private IEnumerable<string> Extras()

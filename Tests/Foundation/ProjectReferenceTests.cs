@@ -25,7 +25,7 @@ public sealed class ProjectReferenceTests
         ["AppHost"] = (["Web", "Worker"], Anything),      // the hosts as Aspire resources, not as assemblies
         ["Tests"] = (["AppHost"], Anything),
         ["Unit"] = (["Web"], Anything),                         // Tests/Unit: the pure rules, without the app
-        ["Benchmarks"] = ([], Uses.AspNetCore),                 // its bare Kestrel baseline and OTLP sink
+        ["Benchmarks"] = ([], Uses.AspNetCore),                 // its bare Kestrel baseline, OTLP sink and live load generator
     };
 
     private static readonly Lazy<Dictionary<string, Project>> Projects = new(ReadProjects);
