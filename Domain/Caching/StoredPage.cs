@@ -9,13 +9,15 @@ namespace Crumbs.Domain.Caching;
 /// </summary>
 public static class StoredPage
 {
-    public static byte[] Write(long version, IReadOnlyList<Post> page)
+    public static byte[] Write(long version, IReadOnlyList<Post> page) => Write(version, page.Select(p => p.Id).ToList());
+
+    public static byte[] Write(long version, IReadOnlyList<long> ids)
     {
-        var bytes = new byte[8 * (page.Count + 1)];
+        var bytes = new byte[8 * (ids.Count + 1)];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, version);
-        for (var i = 0; i < page.Count; i++)
+        for (var i = 0; i < ids.Count; i++)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 * (i + 1)), page[i].Id);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 * (i + 1)), ids[i]);
         }
 
         return bytes;

@@ -26,7 +26,7 @@ public sealed partial class TimelineVersions : IDisposable
         _copies = new LocalCopies<long, Version>(4L * 1024 * 1024, options.Value.LocalFor);
     }
 
-    private static RedisKey Key(long userId) => $"timeline-version:{userId}";
+    public static RedisKey Key(long userId) => $"timeline-version:{userId}";
 
     /// <summary>The current version, or null when Redis cannot say (then nothing is read from the page cache).</summary>
     public async Task<long?> CurrentAsync(long userId)
