@@ -9,9 +9,9 @@ namespace Crumbs.Domain.Caching;
 /// </summary>
 public static class StoredPage
 {
-    public static byte[] Write(long version, IReadOnlyList<Post> page) => Write(version, page.Select(p => p.Id).ToList());
+    public static byte[] Write(long version, IReadOnlyList<Post> page) => WriteIds(version, page.Select(p => p.Id).ToList());
 
-    public static byte[] Write(long version, IReadOnlyList<long> ids)
+    public static byte[] WriteIds(long version, IReadOnlyList<long> ids)
     {
         var bytes = new byte[8 * (ids.Count + 1)];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, version);

@@ -75,7 +75,7 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, Timel
             ids = (await connection.QueryAsync<long>(new CommandDefinition(
                 "select post_id from timeline_entries where user_id = @user and post_id < @before order by post_id desc limit @limit",
                 new { user, before, limit = Limit }, cancellationToken: ct))).ToArray();
-            await cache.StringSetAsync(pageKey, StoredPage.Write(version, ids), Ttl);
+            await cache.StringSetAsync(pageKey, StoredPage.WriteIds(version, ids), Ttl);
         }
 
         var values = await cache.StringGetAsync(ids.Select(id => (RedisKey)$"post:{id}").ToArray());
