@@ -29,7 +29,7 @@ public sealed class LiveHub(LiveConnections connections, WatchedPosts watched) :
     }
 
     /// <summary>The posts the page shows now (at most <see cref="WatchedPosts.Most"/>), replacing those it named before.</summary>
-    public Task Watch(long[] posts) => watched.WatchAsync(Context, Groups, posts);
+    public Task Watch(long[]? posts) => watched.WatchAsync(Context, Groups, posts);
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

@@ -16,8 +16,9 @@ public sealed class WatchedPosts
     public static string Group(long postId) => $"post:{postId}";
 
     /// <summary>Replaces the posts this connection watches (SignalR runs one invocation per connection at a time).</summary>
-    public async Task WatchAsync(HubCallerContext context, IGroupManager groups, long[] posts)
+    public async Task WatchAsync(HubCallerContext context, IGroupManager groups, long[]? posts)
     {
+        posts ??= [];
         if (posts.Length > Most)
         {
             throw new HubException($"A page watches at most {Most} posts.");
