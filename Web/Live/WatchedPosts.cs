@@ -26,16 +26,26 @@ public sealed class WatchedPosts
 
         var wanted = posts.Where(id => id > 0).ToHashSet();
         var watched = _byConnection.GetOrAdd(context.ConnectionId, _ => []);
-        foreach (var id in watched.Except(wanted).ToList())
+        try
         {
-            await groups.RemoveFromGroupAsync(context.ConnectionId, Group(id), context.ConnectionAborted);
-            watched.Remove(id);
-        }
+            foreach (var id in watched.Except(wanted).ToList())
+            {
+                await groups.RemoveFromGroupAsync(context.ConnectionId, Group(id), context.ConnectionAborted);
+                watched.Remove(id);
+            }
 
-        foreach (var id in wanted.Except(watched).ToList())
+            foreach (var id in wanted.Except(watched).ToList())
+            {
+                await groups.AddToGroupAsync(context.ConnectionId, Group(id), context.ConnectionAborted);
+                watched.Add(id);
+            }
+        }
+        finally
         {
-            await groups.AddToGroupAsync(context.ConnectionId, Group(id), context.ConnectionAborted);
-            watched.Add(id);
+            if (context.ConnectionAborted.IsCancellationRequested)
+            {
+                Forget(context.ConnectionId);    // closed meanwhile: its disconnect may already have forgotten it
+            }
         }
     }
 
