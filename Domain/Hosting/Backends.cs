@@ -45,6 +45,7 @@ public static class Backends
         builder.Services.AddSingleton<Celebrities>();
         builder.Services.AddSingleton<TimelineStore>();
         builder.Services.AddSingleton<HomeFeeds>();
+        builder.Services.AddSingleton<OnlineReaders>();
         builder.Services.AddSingleton<NewPosts>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();

@@ -13,18 +13,24 @@ public sealed record NewPost(long PostId, long AuthorId, long[] Readers);
 /// (Web/Live). The worker needs no ASP.NET Core for it; a lost message costs only the "new posts" hint, never a post:
 /// the page asks for what is newer than what it shows.
 /// </summary>
-public sealed partial class NewPosts(IConnectionMultiplexer redis, ILogger<NewPosts> logger)
+public sealed partial class NewPosts(IConnectionMultiplexer redis, OnlineReaders online, ILogger<NewPosts> logger)
 {
     public const string Channel = "crumbs:live:new-posts";
     private const int ReadersPerMessage = 1000;
 
-    /// <summary>Best effort: the timelines are written; a page that misses the hint catches up when it asks.</summary>
+    /// <summary>
+    /// Names only the readers with a live page open (<see cref="OnlineReaders"/>): nobody else has a page to tell.
+    /// Best effort: the timelines are written; a page that misses the hint catches up when it asks. Called after the
+    /// timelines are written, and a page asks after its clone has marked it online, so a reader who connects during
+    /// the fan-out is either named here or reads the post when it asks.
+    /// </summary>
     public async Task PublishAsync(long postId, long authorId, IReadOnlyCollection<long> readers)
     {
         try
         {
             var subscriber = redis.GetSubscriber();
-            await Task.WhenAll(readers.Chunk(ReadersPerMessage).Select(chunk =>
+            var named = await online.OfAsync(readers);
+            await Task.WhenAll(named.Chunk(ReadersPerMessage).Select(chunk =>
                 subscriber.PublishAsync(RedisChannel.Literal(Channel), Format(new NewPost(postId, authorId, chunk)))));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)

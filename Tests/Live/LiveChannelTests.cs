@@ -32,7 +32,7 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
 
         // The WebSocket upgrade itself, without negotiating first, is checked too.
-        await using var socket = Connect(person, crumbs.WebAddress, origin: "http://evil.example", skipNegotiation: true);
+        await using var socket = LiveChannel.Connect(person, crumbs.WebAddress, origin: "http://evil.example", skipNegotiation: true);
         await Assert.ThrowsAnyAsync<Exception>(() => socket.StartAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HubConnectionState.Disconnected, socket.State);
     }
@@ -42,7 +42,7 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
     {
         var web = crumbs.Replicas.Of("web");
         using var person = await UserSession.SignUpAsync(crumbs);
-        await using var connection = Connect(person, web[0].Address!);
+        await using var connection = LiveChannel.Connect(person, web[0].Address!);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.Closed += _ =>
         {
@@ -60,7 +60,7 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
         // And it cannot come back with that cookie.
-        await using var again = Connect(person, web[0].Address!);
+        await using var again = LiveChannel.Connect(person, web[0].Address!);
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => again.StartAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
@@ -73,8 +73,8 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         using var follower = await UserSession.SignUpAsync(crumbs);
         using var stranger = await UserSession.SignUpAsync(crumbs);
         await follower.FollowAsync(author.Handle);
-        await using var followerChannel = Connect(follower, web[0].Address!);
-        await using var strangerChannel = Connect(stranger, web[0].Address!);   // the same clone: it must still pick
+        await using var followerChannel = LiveChannel.Connect(follower, web[0].Address!);
+        await using var strangerChannel = LiveChannel.Connect(stranger, web[0].Address!);   // the same clone: it must still pick
         var toFollower = Listen(followerChannel);
         var toStranger = Listen(strangerChannel);
         await followerChannel.StartAsync(TestContext.Current.CancellationToken);
@@ -100,9 +100,9 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         await Baking.Bakes.NowAsync(crumbs);     // the list of celebrities is baked: now it names the author
         try
         {
-            await using var fanChannel = Connect(fan, web[1].Address!);
+            await using var fanChannel = LiveChannel.Connect(fan, web[1].Address!);
             var toFan = Listen(fanChannel);
-            var ready = Ready(fanChannel);
+            var ready = LiveChannel.Ready(fanChannel);
             await fanChannel.StartAsync(TestContext.Current.CancellationToken);
             await ready.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);   // its groups are joined
             var famous = await author.PostAsync("Now that I am famous");
@@ -145,35 +145,11 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         }
     }
 
-    private static HubConnection Connect(UserSession person, Uri address, string? origin = null, bool skipNegotiation = false) =>
-        new HubConnectionBuilder().WithUrl(new Uri(address, "/live"), options =>
-        {
-            options.Cookies = person.Cookies;
-            if (origin is not null)
-            {
-                options.Headers["Origin"] = origin;
-            }
-
-            if (skipNegotiation)
-            {
-                options.SkipNegotiation = true;
-                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-            }
-        }).Build();
-
     private static System.Threading.Channels.Channel<string> Listen(HubConnection connection)
     {
         var received = System.Threading.Channels.Channel.CreateUnbounded<string>();
         connection.On<string>("newPost", id => received.Writer.TryWrite(id));
         return received;
-    }
-
-    /// <summary>The hub names its replica once the connection is set up, groups joined (Web/Live/LiveHub.cs).</summary>
-    private static Task Ready(HubConnection connection)
-    {
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.On<string>("replica", _ => ready.TrySetResult());
-        return ready.Task;
     }
 
     private static async Task<HttpResponseMessage> NegotiateAsync(UserSession person, string origin)

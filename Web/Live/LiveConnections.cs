@@ -34,16 +34,21 @@ public sealed partial class LiveConnections
     private readonly Celebrities _celebrities;
     private readonly NpgsqlDataSource _db;
     private readonly LiveTelemetry _telemetry;
+    private readonly OnlineReaders _online;
     private readonly ILogger<LiveConnections> _logger;
 
     public LiveConnections(IHubContext<LiveHub> hub, IConnectionMultiplexer redis, IOptionsMonitor<CookieAuthenticationOptions> cookies,
-        Celebrities celebrities, NpgsqlDataSource db, LiveTelemetry telemetry, LocalInvalidation invalidation, ILogger<LiveConnections> logger)
+        Celebrities celebrities, NpgsqlDataSource db, LiveTelemetry telemetry, OnlineReaders online, LocalInvalidation invalidation,
+        ILogger<LiveConnections> logger)
     {
-        (_hub, _redis, _cookies, _celebrities, _db, _telemetry, _logger) = (hub, redis, cookies, celebrities, db, telemetry, logger);
+        (_hub, _redis, _cookies, _celebrities, _db, _telemetry, _online, _logger) = (hub, redis, cookies, celebrities, db, telemetry, online, logger);
         invalidation.Subscribe(RedisTicketStore.Channel, Revoked, () => _ = RecheckAllAsync());
     }
 
     public static string CelebrityGroup(long authorId) => $"celebrity:{authorId}";
+
+    /// <summary>The readers with an open connection on this clone (kept online by <see cref="LivePresence"/>).</summary>
+    public IReadOnlyCollection<long> Readers => [.. _byReader.Keys];
 
     public async Task AddAsync(HubCallerContext context, IGroupManager groups, CancellationToken ct)
     {
@@ -64,6 +69,10 @@ public sealed partial class LiveConnections
             context.Abort();
             return;
         }
+
+        // Online after registering, and before the page asks what it missed: a fan-out that checks before this has
+        // written the timelines already, so the page reads the post; one that checks after names this reader.
+        await _online.MarkAsync([connection.ReaderId]);
 
         // A celebrity's posts are not fanned out: one group per followed celebrity reaches every open page at once.
         foreach (var celebrity in await _celebrities.FollowedByAsync(_db, connection.ReaderId, ct))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
@@ -6,10 +7,12 @@ using Microsoft.AspNetCore.SignalR;
 namespace Crumbs.Web.Live;
 
 /// <summary>
-/// What the web itself announces: a celebrity's post is never fanned out (no worker message names its readers), so
-/// the clone that took it tells the author's group once, and the backplane reaches the open pages on every clone.
+/// What the web itself announces, once, to a group through the backplane, which reaches the open pages on every clone:
+/// a celebrity's post (never fanned out, so no worker message names its readers), and a post's new like count or its
+/// deletion to the pages that show it (<see cref="WatchedPosts"/>).
 /// </summary>
-public sealed partial class LivePosts(IHubContext<LiveHub> hub, CachedUsers users, TimelineStore timelines, ILogger<LivePosts> logger)
+public sealed partial class LivePosts(IHubContext<LiveHub> hub, CachedUsers users, TimelineStore timelines, LiveTelemetry telemetry,
+    ILogger<LivePosts> logger)
 {
     public async Task CreatedAsync(Post post, CancellationToken ct)
     {
@@ -17,8 +20,7 @@ public sealed partial class LivePosts(IHubContext<LiveHub> hub, CachedUsers user
         {
             if (await users.FindAsync(post.AuthorId, ct) is { } author && author.FollowerCount > timelines.CelebrityThreshold)
             {
-                await hub.Clients.Group(LiveConnections.CelebrityGroup(post.AuthorId))
-                    .SendAsync(LiveHub.NewPostMethod, Cursor.Of(post.Id), CancellationToken.None);
+                await SendAsync(LiveConnections.CelebrityGroup(post.AuthorId), LiveHub.NewPostMethod, [Cursor.Of(post.Id)]);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -26,6 +28,32 @@ public sealed partial class LivePosts(IHubContext<LiveHub> hub, CachedUsers user
             LogFailed(logger, e, post.Id);    // the post is committed; open pages see it when they next ask
         }
     }
+
+    /// <summary>The count as committed, not "+1": pages end right whatever order two likes' messages arrive in.</summary>
+    public Task LikesChangedAsync(Post post) =>
+        TrySendAsync(post.Id, LiveHub.LikesMethod, [Id(post.Id), post.LikeCount]);
+
+    public Task DeletedAsync(long postId) => TrySendAsync(postId, LiveHub.DeletedMethod, [Id(postId)]);
+
+    private async Task TrySendAsync(long postId, string method, object?[] arguments)
+    {
+        try
+        {
+            await SendAsync(WatchedPosts.Group(postId), method, arguments);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e, postId);     // committed; an open page shows the old count until it is reloaded
+        }
+    }
+
+    private async Task SendAsync(string group, string method, object?[] arguments)
+    {
+        await hub.Clients.Group(group).SendCoreAsync(method, arguments, CancellationToken.None);
+        telemetry.Published();
+    }
+
+    private static string Id(long postId) => postId.ToString(CultureInfo.InvariantCulture);
 
     [LoggerMessage(LogLevel.Warning, "Could not announce post {PostId} on the live channel")]
     private static partial void LogFailed(ILogger logger, Exception exception, long postId);

@@ -16,12 +16,14 @@ public static class LiveServices
         builder.Services.AddSignalR(hub =>
         {
             hub.EnableDetailedErrors = false;
-            hub.MaximumReceiveMessageSize = 4 * 1024;    // the page sends nothing but pings and the handshake
+            hub.MaximumReceiveMessageSize = 4 * 1024;    // the page sends pings, the handshake and at most 50 post ids
         }).AddStackExchangeRedis(builder.Configuration.GetConnectionString("cache") ?? "", redis =>
             redis.Configuration.ChannelPrefix = RedisChannel.Literal("crumbs:live:signalr"));
         builder.Services.AddSingleton<LiveTelemetry>();
         builder.Services.AddSingleton<LiveConnections>();
         builder.Services.AddSingleton<LivePosts>();
+        builder.Services.AddSingleton<WatchedPosts>();
+        builder.Services.AddHostedService<LivePresence>();
         builder.Services.AddHostedService<LiveFeed>();
         return builder;
     }

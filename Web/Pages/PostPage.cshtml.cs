@@ -2,13 +2,14 @@ using Crumbs.Web.Quotas;
 using Crumbs.Domain.Caching;
 using Crumbs.Domain.Posts;
 using Crumbs.Web.Accounts;
+using Crumbs.Web.Live;
 using Crumbs.Web.Posts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crumbs.Web.Pages;
 
-public sealed class PostPageModel(PostStore posts, CachedPosts cached, CachedLikes likes) : PageModel
+public sealed class PostPageModel(PostStore posts, CachedPosts cached, CachedLikes likes, LivePosts live) : PageModel
 {
     public Post Post { get; private set; } = null!;
     public bool Liked { get; private set; }
@@ -33,9 +34,13 @@ public sealed class PostPageModel(PostStore posts, CachedPosts cached, CachedLik
             return Challenge();
         }
 
-        return await posts.SetLikeAsync(id, User.Id(), like, ct) is null
-            ? NotFound()
-            : LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : $"/posts/{id}");
+        if (await posts.SetLikeAsync(id, User.Id(), like, ct) is not { } post)
+        {
+            return NotFound();
+        }
+
+        await live.LikesChangedAsync(post);
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : $"/posts/{id}");
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
@@ -47,6 +52,7 @@ public sealed class PostPageModel(PostStore posts, CachedPosts cached, CachedLik
 
         if (await posts.DeleteAsync(id, User.Id(), ct))
         {
+            await live.DeletedAsync(id);
             return Redirect($"/users/{User.Identity!.Name}");
         }
 

@@ -23,9 +23,9 @@ public static class PostsApi
         writes.MapDelete("/{id:long}", DeleteAsync).WithName("DeletePost").WithSummary("Delete your post")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         var like = writes.MapGroup("/{id:long}/like").RequireQuota(Quota.Likes).ProducesProblem(StatusCodes.Status400BadRequest);
-        like.MapPut("/", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, true, http, store, ct))
+        like.MapPut("/", (long id, HttpContext http, PostStore store, Live.LivePosts live, CancellationToken ct) => LikeAsync(id, true, http, store, live, ct))
             .WithName("LikePost").WithSummary("Like a post");
-        like.MapDelete("/", (long id, HttpContext http, PostStore store, CancellationToken ct) => LikeAsync(id, false, http, store, ct))
+        like.MapDelete("/", (long id, HttpContext http, PostStore store, Live.LivePosts live, CancellationToken ct) => LikeAsync(id, false, http, store, live, ct))
             .WithName("UnlikePost").WithSummary("Take back a like");
     }
 
@@ -49,10 +49,11 @@ public static class PostsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
-        long id, HttpContext http, PostStore store, CancellationToken ct)
+        long id, HttpContext http, PostStore store, Live.LivePosts live, CancellationToken ct)
     {
         if (await store.DeleteAsync(id, http.User.Id(), ct))
         {
+            await live.DeletedAsync(id);
             return TypedResults.NoContent();
         }
 
@@ -61,6 +62,15 @@ public static class PostsApi
             : TypedResults.Problem(title: "Not your post", detail: "Only its author can delete a post.", statusCode: StatusCodes.Status403Forbidden);
     }
 
-    private static async Task<Results<Ok<PostDto>, NotFound>> LikeAsync(long id, bool like, HttpContext http, PostStore store, CancellationToken ct) =>
-        await store.SetLikeAsync(id, http.User.Id(), like, ct) is { } post ? TypedResults.Ok(PostDto.Of(post, like)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<PostDto>, NotFound>> LikeAsync(
+        long id, bool like, HttpContext http, PostStore store, Live.LivePosts live, CancellationToken ct)
+    {
+        if (await store.SetLikeAsync(id, http.User.Id(), like, ct) is not { } post)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await live.LikesChangedAsync(post);
+        return TypedResults.Ok(PostDto.Of(post, like));
+    }
 }

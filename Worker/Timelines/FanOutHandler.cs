@@ -15,7 +15,7 @@ namespace Crumbs.Worker.Timelines;
 /// Followers away longer than Crumbs:Timeline:ActiveFor are skipped: their timelines are rebuilt when they come back
 /// (<see cref="HomeFeeds"/>). Authors above the celebrity threshold are skipped too (their posts are merged in when
 /// timelines are read).
-/// Then the open home pages of those followers are told (<see cref="NewPosts"/>).
+/// Then the open home pages of those followers are told (<see cref="NewPosts"/>, which names only those online).
 /// Naturally idempotent: an entry that is already there stays as it is.
 /// </summary>
 public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions> options, CacheInvalidation cache, TimeProvider clock,

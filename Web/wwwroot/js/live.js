@@ -2,6 +2,8 @@
 // The server says "newPost" with an id; the page counts ids newer than its newest post in a set (nothing counted
 // twice), shows "N new posts", and on a click fetches the posts right after its newest one and puts them on top.
 // After every (re)connect it asks the API what it missed while the channel was down: nothing is lost.
+// It names the posts it shows (at most 50, newest first) and is told their new like counts and their deletion; the
+// viewer's own Like/Unlike toggle is left as it is, only the count changes.
 (() => {
   'use strict';
   const root = document.getElementById('live');
@@ -14,6 +16,7 @@
   const idOf = article => Number((article.getAttribute('aria-labelledby') || '').split('-')[1] || '0');
   const shown = id => document.getElementById(`post-${id}-author`) !== null;
   const setState = state => { root.dataset.state = state; };
+  const articlesOf = id => [...timeline.querySelectorAll('article.post')].filter(article => article.dataset.post === String(id));
 
   function render() {
     for (const id of pending) if (id <= newest || shown(id)) pending.delete(id);
@@ -63,6 +66,7 @@
     } finally {
       button.disabled = false;
       render();
+      watch();
     }
   }
 
@@ -73,16 +77,44 @@
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => refused(context.retryReason) ? null : backoff(context.previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
+  // The posts on the page, newest first, capped as the hub caps them: their likes and deletes are sent here.
+  function watch() {
+    const ids = [...timeline.querySelectorAll('article.post')].map(article => Number(article.dataset.post))
+      .filter(id => Number.isSafeInteger(id) && id > 0);
+    const newestFirst = [...new Set(ids)].sort((a, b) => b - a).slice(0, 50);
+    if (connection.state !== signalR.HubConnectionState.Connected) return Promise.resolve();
+    return connection.invoke('Watch', newestFirst).then(() => { root.dataset.watching = String(newestFirst.length); }, () => {});
+  }
+
+  function likes(id, count) {
+    count = Number(count);
+    if (!Number.isSafeInteger(count) || count < 0) return;
+    for (const article of articlesOf(id)) {
+      const span = article.querySelector('span.likes');
+      if (span) span.textContent = count === 1 ? '1 like' : `${count} likes`;
+    }
+  }
+
+  function deleted(id) {
+    articlesOf(id).forEach(article => article.remove());
+    pending.delete(Number(id));
+    render();
+    watch();
+  }
+
   connection.on('newPost', announce);
+  connection.on('likes', likes);
+  connection.on('deleted', deleted);
   // The server names its clone once the connection is set up (its groups joined): then ask what was missed.
   connection.on('replica', name => { root.dataset.replica = name; setState('connected'); missed(); });
   connection.onreconnecting(() => setState('reconnecting'));
-  connection.onreconnected(() => setState('reconnecting'));   // until the server says it is set up
+  connection.onreconnected(() => { setState('reconnecting'); watch(); });   // 'connected' once the server says it is set up
   connection.onclose(() => setState('closed'));
 
   async function start(attempt) {
     try {
       await connection.start();
+      watch();    // once started: a hub method can only be called on a connected connection
     } catch (error) {
       if (refused(error)) { setState('closed'); return; }
       setState('reconnecting');
