@@ -70,10 +70,12 @@
     }
   }
 
-  const backoff = attempt => Math.min(30000, 500 * 2 ** attempt) + Math.random() * 500;
+  const backoff = attempt => Math.min(10000, 500 * 2 ** attempt) + Math.random() * 500;
   const refused = error => error && error.statusCode === 401;   // signed out or revoked: stay closed
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl('/live')
+    // One WebSocket request and no negotiate round trip: behind a load balancer without sticky sessions the
+    // negotiate POST and the upgrade can land on different clones, and the clone that did not negotiate refuses it.
+    .withUrl('/live', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => refused(context.retryReason) ? null : backoff(context.previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
