@@ -59,6 +59,17 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
         return Cookies(response).Split("; ").Single(c => c.StartsWith("crumbs.session=", StringComparison.Ordinal));
     }
 
+    /// <summary>The replica's managed heap in MiB after a full compacting collection (bench endpoint, operator key).</summary>
+    public async Task<double> ManagedHeapMiBAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/bench/memory");
+        request.Headers.Add("X-Crumbs-Admin-Key", adminKey);
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("managedBytes").GetInt64() / 1024.0 / 1024.0;
+    }
+
     public async Task FollowAsync(Session who, string handle)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{handle}/follow");

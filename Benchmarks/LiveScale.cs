@@ -4,10 +4,14 @@ using System.Globalization;
 namespace Crumbs.Benchmarks;
 
 public sealed record LiveResult(int Connections, int FailedConnections, double ConnectSeconds, double RssBeforeMiB, double RssAfterMiB,
-    int Followers, double PostsPerSecond, int Posts, int FailedPosts, long Expected, long Delivered, int Dropped, double P50Ms, double P99Ms, double MaxMs)
+    int Followers, double PostsPerSecond, int Posts, int FailedPosts, long Expected, long Delivered, int Dropped, double P50Ms, double P99Ms, double MaxMs,
+    double HeapBeforeMiB = double.NaN, double HeapAfterMiB = double.NaN)
 {
     /// <summary>What one idle connection costs the replica: the RSS it gained with them open, per connection.</summary>
     public double KiBPerConnection => Connections == 0 ? double.NaN : (RssAfterMiB - RssBeforeMiB) * 1024 / Connections;
+
+    /// <summary>The managed heap (after a full compacting collection) each open connection keeps alive.</summary>
+    public double HeapKiBPerConnection => Connections == 0 ? double.NaN : (HeapAfterMiB - HeapBeforeMiB) * 1024 / Connections;
 
     public long Missing => Expected - Delivered;
 }
@@ -38,6 +42,7 @@ public static class LiveScale
         connections = Math.Max(connections, followers.Count);
 
         await Task.Delay(3000);
+        var heapBefore = await api.ManagedHeapMiBAsync();
         var before = Procs.RssMiB(replicaPid);
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { LiveClients.Flag, replica.ToString(), sessionsFile, connections.ToString(CultureInfo.InvariantCulture), arrivalsFile })
@@ -55,7 +60,8 @@ public static class LiveScale
             var (open, failed, seconds) = (int.Parse(connected[1], CultureInfo.InvariantCulture), int.Parse(connected[2], CultureInfo.InvariantCulture), double.Parse(connected[3], CultureInfo.InvariantCulture));
             await Task.Delay(5000);   // let the replica's allocations settle (its GC runs when it wants; RSS is what the machine pays)
             var after = Procs.RssMiB(replicaPid);
-            say($"live: {open:N0} idle connections on one replica ({failed} failed, {seconds:0} s to open): RSS {before:0} → {after:0} MiB; keeping one per follower ({followers.Count:N0}) and posting ...");
+            var heapAfter = await api.ManagedHeapMiBAsync();
+            say($"live: {open:N0} idle connections on one replica ({failed} failed, {seconds:0} s to open): RSS {before:0} → {after:0} MiB, managed heap {heapBefore:0.0} → {heapAfter:0.0} MiB; keeping one per follower ({followers.Count:N0}) and posting ...");
 
             await clients.StandardInput.WriteLineAsync("trim");
             await Expect(clients, "trimmed", TimeSpan.FromMinutes(1));
@@ -93,7 +99,7 @@ public static class LiveScale
 
             delays.Sort();
             return new LiveResult(open, failed, seconds, before, after, followers.Count, sent / postSeconds, posts.Count, failedPosts, expected, delays.Count, dropped,
-                FanOut.Percentile(delays, 50), FanOut.Percentile(delays, 99), delays.Count > 0 ? delays[^1] : double.NaN);
+                FanOut.Percentile(delays, 50), FanOut.Percentile(delays, 99), delays.Count > 0 ? delays[^1] : double.NaN, heapBefore, heapAfter);
         }
         finally
         {

@@ -160,7 +160,7 @@ if (options.LiveConnections > 0)
     var replicaPid = app.Pids("web")[0];   // the replica WebReplicas()[0] names: `direct`
     report.Live = await LiveScale.RunAsync(direct, replicaPid, api, data, authorUsers,
         () => poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody), options.LiveConnections, results, Say);
-    Say($"live: {report.Live.KiBPerConnection:0.0} KiB per connection; delivery p50 {report.Live.P50Ms:0} ms, p99 {report.Live.P99Ms:0} ms, max {report.Live.MaxMs:0} ms ({report.Live.Delivered}/{report.Live.Expected} delivered)");
+    Say($"live: {report.Live.HeapKiBPerConnection:0.0} KiB of managed heap per connection ({report.Live.KiBPerConnection:0.0} KiB RSS); delivery p50 {report.Live.P50Ms:0} ms, p99 {report.Live.P99Ms:0} ms, max {report.Live.MaxMs:0} ms ({report.Live.Delivered}/{report.Live.Expected} delivered)");
 }
 
 Say($"[{steps}/{steps}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");

@@ -201,7 +201,7 @@ public sealed class Report
 
     /// <summary>The live scenario in one line: memory per idle connection, then the delivery delay and what it includes.</summary>
     private static string LiveLine(LiveResult l) => string.Create(CultureInfo.InvariantCulture,
-        $"live: {l.Connections:N0} idle connections on one web replica ({l.FailedConnections} failed, opened in {l.ConnectSeconds:0} s): RSS {l.RssBeforeMiB:0} → {l.RssAfterMiB:0} MiB, {l.KiBPerConnection:0.0} KiB per connection; "
+        $"live: {l.Connections:N0} idle connections on one web replica ({l.FailedConnections} failed, opened in {l.ConnectSeconds:0} s): managed heap after a full collection {l.HeapBeforeMiB:0.0} → {l.HeapAfterMiB:0.0} MiB, {l.HeapKiBPerConnection:0.0} KiB per connection (RSS {l.RssBeforeMiB:0} → {l.RssAfterMiB:0} MiB, {l.KiBPerConnection:0.0} KiB: a replica that has served a run keeps free heap the connections fit in); "
         + $"then one per follower ({l.Followers:N0}) at {l.PostsPerSecond:0} posts/s: created_at → newPost received (commit, outbox relay, RabbitMQ, worker fan-out, Redis pub/sub, SignalR write) "
         + $"p50 {l.P50Ms:0} ms, p99 {l.P99Ms:0} ms, max {l.MaxMs:0} ms; {l.Delivered:N0} of {l.Expected:N0} deliveries ({l.Missing:N0} missing, {l.Dropped} connections dropped, {l.FailedPosts} posts failed)");
 

@@ -108,6 +108,7 @@ public sealed class OperatorKeyTests(CrumbsApp crumbs)
     [InlineData("/bench/plaintext")]
     [InlineData("/bench/timeline/table?user=1")]
     [InlineData("/bench/sessions?user=1")]
+    [InlineData("/bench/memory")]
     public async Task Bench_endpoints_do_not_exist_unless_the_benchmark_started_the_app(string path)
     {
         using var client = crumbs.CreateClient();

@@ -26,6 +26,7 @@ public static class BenchApi
         timeline.MapGet("/cached-result", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.CachedResultAsync(user, b, ct)));
         timeline.MapGet("/cached-objects", (long user, string? before, BenchTimelines reads, CancellationToken ct) => Page(before, b => reads.CachedObjectsAsync(user, b, ct)));
         app.MapBenchSessions();
+        app.MapBenchMemory();
     }
 
     /// <summary>Registered always, resolved only where the endpoints are mapped.</summary>
