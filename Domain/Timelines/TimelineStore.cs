@@ -21,10 +21,7 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(
             "select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit",
             new { userId, before, limit }, cancellationToken: ct))).AsList();
-        var all = await celebrityList.AllAsync(connection, ct);
-        List<long> celebrities = all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
-            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
-            new { userId, all }, cancellationToken: ct))).AsList();
+        var celebrities = await FollowedCelebritiesAsync(connection, userId, ct);
         if (ids.Count == 0 && celebrities.Count == 0)
         {
             return [];
@@ -50,10 +47,7 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(
             "select post_id from timeline_entries where user_id = @userId and post_id > @after order by post_id limit @limit",
             new { userId, after, limit }, cancellationToken: ct))).AsList();
-        var all = await celebrityList.AllAsync(connection, ct);
-        List<long> celebrities = all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
-            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
-            new { userId, all }, cancellationToken: ct))).AsList();
+        var celebrities = await FollowedCelebritiesAsync(connection, userId, ct);
         if (ids.Count == 0 && celebrities.Count == 0)
         {
             return [];
@@ -66,5 +60,14 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             (select {PostStore.Columns} from posts where author_id = any(@celebrities) and id > @after order by id limit @limit)
             """, new { ids = ids.ToArray(), celebrities = celebrities.ToArray(), after, limit }, cancellationToken: ct));
         return posts.OrderBy(p => p.Id).Take(limit).Reverse().ToList();
+    }
+
+    /// <summary>Which of the baked celebrities the reader follows: their posts are merged in on read.</summary>
+    private async Task<List<long>> FollowedCelebritiesAsync(NpgsqlConnection connection, long userId, CancellationToken ct)
+    {
+        var all = await celebrityList.AllAsync(connection, ct);
+        return all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
+            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
+            new { userId, all }, cancellationToken: ct))).AsList();
     }
 }
