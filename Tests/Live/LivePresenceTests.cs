@@ -99,4 +99,24 @@ public sealed class LivePresenceTests(CrumbsApp crumbs)
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         Assert.False(told.Reader.TryRead(out var leaked), $"An unwatched post's event arrived: {string.Join(',', leaked ?? [])}");
     }
+
+    private static readonly long[] OneMore = [99];
+
+    [Fact]
+    public async Task A_page_that_names_its_posts_in_a_loop_is_refused_after_30_calls_a_minute()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var viewer = await UserSession.SignUpAsync(crumbs);
+        await using var channel = LiveChannel.Connect(viewer, crumbs.Replicas.Of("web")[0].Address!);
+        await channel.StartAsync(ct);
+
+        for (var i = 0; i < 30; i++)
+        {
+            await channel.InvokeAsync("Watch", new[] { (long)i + 1 }, ct);
+        }
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => channel.InvokeAsync("Watch", OneMore, ct));
+        Assert.Contains("at most 30 times a minute", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(HubConnectionState.Connected, channel.State);   // refused, not disconnected
+    }
 }
