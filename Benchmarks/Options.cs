@@ -5,9 +5,15 @@ namespace Crumbs.Benchmarks;
 
 /// <summary>The command line, the machine, and the few chores around a run.</summary>
 /// <param name="Active">The share of seeded users seen lately (within Crumbs:Timeline:ActiveFor): the fan-out writes only to them.</param>
-public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes, int LiveConnections, double Active = 1)
+public sealed record Options(bool Quick, int Users, int Follows, int Posts, double Seconds, double Warmup, bool Docs, IReadOnlyList<int> Sizes, int LiveConnections, double Active = 1, IReadOnlySet<string>? Only = null)
 {
     public double BaselineSeconds => Quick ? 3 : 5;
+
+    /// <summary>
+    /// Whether a step runs: every one, unless <c>--only</c> names some (scenario keys such as home-cold or write, and
+    /// tax, fanout, live, pgbench). A partial run is for profiling and tuning; it never updates the docs.
+    /// </summary>
+    public bool Runs(string key) => Only is null || Only.Contains(key);
 
     public static Options Parse(string[] args)
     {
@@ -17,10 +23,11 @@ public sealed record Options(bool Quick, int Users, int Follows, int Posts, doub
         return new Options(quick,
             Int("--users", 1_000, 10_000), Int("--follows", 20_000, 500_000), Int("--posts", 10_000, 100_000),
             Int("--seconds", 5, 15), Int("--warmup", 3, 10),
-            Docs: args.Contains("--docs") || (!quick && !args.Contains("--no-docs")),
+            Docs: !args.Contains("--only") && (args.Contains("--docs") || (!quick && !args.Contains("--no-docs"))),
             Sizes: Value("--sizes") is { } sizes ? [.. sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Count)] : [],
             LiveConnections: args.Contains("--no-live") ? 0 : Int("--live-connections", 5_000, 5_000),
-            Active: Value("--active") is { } active ? double.Parse(active, CultureInfo.InvariantCulture) : 1);
+            Active: Value("--active") is { } active ? double.Parse(active, CultureInfo.InvariantCulture) : 1,
+            Only: Value("--only") is { } only ? only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null);
     }
 
     /// <summary>"10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Crumbs.Benchmarks;
 using Npgsql;
 
-// ./crumbs bench [--quick] [--seconds N] [--warmup N] [--users N --follows N --posts N] [--sizes 10k,100k,1m] [--docs]
+// ./crumbs bench [--quick] [--seconds N] [--warmup N] [--users N --follows N --posts N] [--sizes 10k,100k,1m] [--docs] [--only home-cold,write,pgbench]
 // Starts Crumbs with real servers and telemetry as deployed, seeds a data set, runs every scenario with wrk and
 // reports each against the app's plaintext and a bare Kestrel of the same run. See docs/benchmarks.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -123,6 +123,7 @@ var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<W
     ("mixed", "mixed: 90% home timeline, 10% POST", "direct", u => wrk.RunAsync(u,
         [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders, Weight: 9)), .. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds)),
 };
+scenarios.RemoveAll(s => !options.Runs(s.Key));
 var steps = scenarios.Count + (options.LiveConnections > 0 ? 4 : 3);   // then the telemetry tax, fan-out, live, pgbench
 for (var i = 0; i < scenarios.Count; i++)
 {
@@ -140,21 +141,28 @@ for (var i = 0; i < scenarios.Count; i++)
     }
 }
 
-Say($"[{scenarios.Count + 1}/{steps}] telemetry tax: the warm home timeline on a standalone web process, three telemetry settings ...");
-report.TelemetryTax.AddRange(await TelemetryTax.RunAsync(results, runId, app, wrk, sink, home, options, pid => standaloneWeb = pid, Say));
+if (options.Runs("tax"))
+{
+    Say($"[{scenarios.Count + 1}/{steps}] telemetry tax: the warm home timeline on a standalone web process, three telemetry settings ...");
+    report.TelemetryTax.AddRange(await TelemetryTax.RunAsync(results, runId, app, wrk, sink, home, options, pid => standaloneWeb = pid, Say));
+}
 
 var fanOutSeconds = Math.Max(options.Seconds, 10);
-Say($"[{scenarios.Count + 2}/{steps}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
 using var poster = new CrumbsClient(app.Proxy, app.AdminKey);
-var paced = poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody);
-report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30), () => app.Pids("worker").Sum(Procs.CpuTicks));
-Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.FailedPosts} failed): p50 {report.FanOut.P50Ms:0} ms, p99 {report.FanOut.P99Ms:0} ms, max {report.FanOut.MaxMs:0} ms; worker {report.FanOut.WorkerMicrosPerEntry:0.0} µs per delivered entry");
+if (options.Runs("fanout"))
+{
+    Say($"[{scenarios.Count + 2}/{steps}] fan-out: 10 authors with ~{authorUsers.Average(a => a.Followers):0} followers posting ~100/s for {fanOutSeconds} s ...");
+    var paced = poster.PostAtRateAsync(authors, 100, TimeSpan.FromSeconds(fanOutSeconds), postBody);
+    report.FanOut = await FanOut.MeasureAsync(data, authorUsers, paced, TimeSpan.FromSeconds(30), () => app.Pids("worker").Sum(Procs.CpuTicks));
+    Say($"fan-out at {report.FanOut.PostsPerSecond:0} posts/s ({report.FanOut.FailedPosts} failed): p50 {report.FanOut.P50Ms:0} ms, p99 {report.FanOut.P99Ms:0} ms, max {report.FanOut.MaxMs:0} ms; worker {report.FanOut.WorkerMicrosPerEntry:0.0} µs per delivered entry");
+}
+
 foreach (var group in new[] { "web", "worker" })
 {
     report.PeakMemoryMiB[group] = Math.Round(app.Pids(group).Select(Procs.PeakMiB).DefaultIfEmpty(0).Max());
 }
 
-if (options.LiveConnections > 0)
+if (options.LiveConnections > 0 && options.Runs("live"))
 {
     Say($"[{scenarios.Count + 3}/{steps}] live: {options.LiveConnections:N0} idle connections on one replica from a load generator process, then the fan-out's load with every follower connected ...");
     var replicaPid = app.Pids("web")[0];   // the replica WebReplicas()[0] names: `direct`
@@ -163,8 +171,11 @@ if (options.LiveConnections > 0)
     Say($"live: {report.Live.HeapKiBPerConnection:0.0} KiB of managed heap per connection ({report.Live.KiBPerConnection:0.0} KiB RSS); delivery p50 {report.Live.P50Ms:0} ms, p99 {report.Live.P99Ms:0} ms, max {report.Live.MaxMs:0} ms ({report.Live.Delivered}/{report.Live.Expected} delivered)");
 }
 
-Say($"[{steps}/{steps}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
-report.Pgbench = await Pgbench.RunAsync(app.Setting("ConnectionStrings__db"), results, options.Seconds, clients: 8);
+if (options.Runs("pgbench"))
+{
+    Say($"[{steps}/{steps}] pgbench TPC-B-like on the same Postgres ({options.Seconds} s) ...");
+    report.Pgbench = await Pgbench.RunAsync(app.Setting("ConnectionStrings__db"), results, options.Seconds, clients: 8);
+}
 
 report.Telemetry["sink received"] = string.Join(", ", sink.Bytes.OrderBy(b => b.Key).Select(b => $"{b.Key} {b.Value / 1024.0 / 1024:0.0} MiB"));
 Goals.Judge(report);
