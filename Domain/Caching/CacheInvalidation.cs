@@ -1,5 +1,6 @@
 using Crumbs.Domain.Hosting;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Crumbs.Domain.Caching;
@@ -11,11 +12,21 @@ namespace Crumbs.Domain.Caching;
 /// at most <see cref="Timeouts.Invalidation"/>; what does not get through is retried by FusionCache once Redis is
 /// back (removals) or ends with the entry's lifetime (timeline pages, 60 s), and is logged and counted.
 /// </summary>
-public sealed partial class CacheInvalidation(IFusionCache cache, TimelineVersions versions, CachedLikes likes, CacheTelemetry telemetry,
-    ILogger<CacheInvalidation> logger)
+public sealed partial class CacheInvalidation(IFusionCache cache, IConnectionMultiplexer redis, LocalInvalidation local, TimelineVersions versions,
+    CachedLikes likes, CacheTelemetry telemetry, ILogger<CacheInvalidation> logger)
 {
-    public Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct) =>
-        BestEffortAsync("post", postIds.Select(id => cache.RemoveAsync(CachedPosts.Key(id)).AsTask()), ct);
+    /// <summary>Each post's Redis copy becomes a short tombstone (no load that began before can write over it), and every clone drops its own.</summary>
+    public Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct)
+    {
+        var ids = postIds.Distinct().ToList();
+        return ids.Count == 0 ? Task.CompletedTask : BestEffortAsync("post", [BuryAsync(ids)], ct);
+
+        async Task BuryAsync(List<long> buried)
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(PostObject.Bury, [.. buried.Select(PostObject.Key)], [(long)PostObject.Tombstone.TotalSeconds]);
+            await local.PublishAsync(PostObject.Channel, buried.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
 
     public Task UsersChangedAsync(IEnumerable<long> userIds, CancellationToken ct) =>
         BestEffortAsync("user", userIds.Select(id => cache.RemoveAsync(CachedUsers.Key(id)).AsTask()), ct);

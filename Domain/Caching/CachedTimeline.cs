@@ -7,9 +7,10 @@ namespace Crumbs.Domain.Caching;
 
 /// <summary>
 /// Home timeline pages from the cache: the page's id list, if Redis holds one for the reader's current timeline
-/// version, then the post objects in one batched read. With everything cached a page runs no SQL at all; with
-/// nothing cached it runs the three statements of <see cref="TimelineStore"/> and writes the id list with one SET
-/// that nobody waits for, plus the posts this clone does not hold yet: no distributed lock (a page is one reader's;
+/// version, then the post objects in one batched read. With everything cached a page runs no SQL at all; without the
+/// id list it reads the ids from Postgres (the timeline rows and the followed celebrities, one round trip), the posts
+/// from the cache, and only the posts the cache lacks from Postgres; then it writes the id list with one SET that
+/// nobody waits for, plus the posts it read from Postgres: no distributed lock (a page is one reader's;
 /// Web's Timeline shares one build among a clone's concurrent requests), no backplane message, and the id list read
 /// in the same round trip as the version.
 /// </summary>
@@ -66,10 +67,29 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
             return await posts.FindManyAsync(ids, ct);
         }
 
-        var loaded = await telemetry.LoadAsync(Kind, 1, () => timelines.PageAsync(userId, before, limit, ct));
+        var loaded = await telemetry.LoadAsync(Kind, 1, () => LoadAsync(userId, before, limit, ct));
         Remember(PageKey(userId, before, limit), version, loaded);
-        await posts.RememberAsync(loaded, ct);
         return loaded;
+    }
+
+    /// <summary>
+    /// A page the cache has no id list for: the ids from the reader's timeline rows, the posts from the cache, and only
+    /// the posts it does not hold (with the followed celebrities' newest) from Postgres, then cached. Posts are shared
+    /// by every timeline they appear in, so most of a cold page's posts are cached already: a miss reads ids, not rows.
+    /// </summary>
+    private async Task<IReadOnlyList<Post>> LoadAsync(long userId, long before, int limit, CancellationToken ct)
+    {
+        var entries = await timelines.EntriesAsync(userId, before, limit, ct);
+        var held = await posts.HeldAsync(entries.Ids, ct);
+        if (held.Count == entries.Ids.Length && entries.Celebrities.Length == 0)
+        {
+            return [.. entries.Ids.Where(held.ContainsKey).Select(id => held[id])];
+        }
+
+        var missing = entries.Ids.Where(id => !held.ContainsKey(id)).ToHashSet();
+        var read = await timelines.PostsAsync(missing, entries.Celebrities, before, limit, ct);
+        posts.Remember(read.Where(p => missing.Contains(p.Id)));   // a celebrity's posts are merged, not kept
+        return [.. held.Values.Concat(read).DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)];
     }
 
     /// <summary>Not the FusionCache key of old (a hash): a clone of the previous build never reads this one.</summary>

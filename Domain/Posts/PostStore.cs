@@ -16,10 +16,11 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
         "id, author_id as AuthorId, author_handle as AuthorHandle, author_display_name as AuthorDisplayName, " +
         "author_avatar_url as AuthorAvatarUrl, text, like_count as LikeCount, created_at as CreatedAt";
 
-    public async Task<Post> CreateAsync(long authorId, string text, CancellationToken ct)
+    /// <summary>Writes a post; with its author's follower count as the transaction saw it (celebrities are not fanned out).</summary>
+    public async Task<CreatedPost> CreateAsync(long authorId, string text, CancellationToken ct)
     {
-        // Two round trips: one statement (the post, its author's counter and own entry, the outbox row, the
-        // transaction id), then the commit.
+        // Two round trips: one batch (the post, its author's counter and own entry, the outbox row; then the
+        // transaction id and the author's follower count), then the commit.
         var parameters = new DynamicParameters(new { authorId, text });
         var message = Outbox.FirstMessageFrom<PostCreated>("post", "'post:' || id",
             $"jsonb_build_object('PostId', id, 'AuthorId', author_id, 'CreatedAt', {Outbox.JsonTime("created_at")})",
@@ -27,8 +28,8 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         Post post;
-        string xid;
-        await using (var written = await connection.QueryMultipleAsync(new CommandDefinition(
+        Written written;
+        await using (var batch = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             with author as (
                 update users set post_count = post_count + 1 where id = @authorId
@@ -41,18 +42,18 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
                 insert into timeline_entries (user_id, post_id, author_id) select author_id, id, author_id from post),
             message as ({message})
             select {Columns} from post;
-            select pg_current_xact_id()::text;
+            select pg_current_xact_id()::text as xid, follower_count as followers from users where id = @authorId;
             """, parameters, transaction, cancellationToken: ct)))
         {
-            post = await written.ReadSingleAsync<Post>();
-            xid = await written.ReadSingleAsync<string>();
+            post = await batch.ReadSingleAsync<Post>();
+            written = await batch.ReadSingleAsync<Written>();
         }
 
-        await transaction.CommitSurelyAsync(db, xid, ct);
+        await transaction.CommitSurelyAsync(db, written.Xid, ct);
         await Task.WhenAll(
             cache.UsersChangedAsync([authorId], ct),                 // post_count
             cache.TimelinesChangedAsync([authorId]));                // the author's own entry
-        return post;
+        return new CreatedPost(post, written.Followers);
     }
 
     public async Task<Post?> FindAsync(long id, CancellationToken ct)
@@ -135,4 +136,10 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
 
         return post;
     }
+
+    /// <summary>The transaction id (for a sure commit) and the author's follower count, read in the post's batch.</summary>
+    private sealed record Written(string Xid, int Followers);
 }
+
+/// <summary>A post just written, and how many followers its author had then.</summary>
+public sealed record CreatedPost(Post Post, int AuthorFollowers);

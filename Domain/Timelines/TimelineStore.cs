@@ -6,9 +6,10 @@ using Npgsql;
 namespace Crumbs.Domain.Timelines;
 
 /// <summary>
-/// Reads a home timeline written ahead of time: one range read of timeline_entries, which of the baked celebrities
-/// (<see cref="Celebrities"/>) the reader follows, and one batched fetch of the posts (the celebrities' newest posts
-/// merged in on read). At most three statements, each on one table with no JOIN, whatever the reader follows.
+/// Reads a home timeline written ahead of time: one range read of timeline_entries and which of the baked celebrities
+/// (<see cref="Celebrities"/>) the reader follows (one round trip), then one batched fetch of the posts (the
+/// celebrities' newest posts merged in on read). Three statements, each on one table with no JOIN, whatever the
+/// reader follows; the cache skips the third for the posts it holds.
 /// </summary>
 public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions> options, Celebrities celebrityList)
 {
@@ -17,16 +18,39 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
 
     public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct)
     {
+        var entries = await EntriesAsync(userId, before, limit, ct);
+        return await PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct);
+    }
+
+    /// <summary>
+    /// The page's post ids from the reader's timeline rows and which celebrities the reader follows: two statements in
+    /// one round trip. The posts themselves come from the cache (CachedTimeline) or from <see cref="PostsAsync"/>.
+    /// </summary>
+    public async Task<TimelineEntries> EntriesAsync(long userId, long before, int limit, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
-            "select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit",
-            new { userId, before, limit }, cancellationToken: ct))).AsList();
-        var celebrities = await FollowedCelebritiesAsync(connection, userId, ct);
+        var all = await celebrityList.AllAsync(connection, ct);
+        await using var read = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit;
+            select followee_id from follows where follower_id = @userId and followee_id = any(@all);
+            """, new { userId, before, limit, all }, cancellationToken: ct));
+        return new TimelineEntries([.. await read.ReadAsync<long>()], [.. await read.ReadAsync<long>()]);
+    }
+
+    /// <summary>
+    /// These posts, and the followed celebrities' newest before <paramref name="before"/> (merged in on read): one
+    /// statement, newest first, at most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Post>> PostsAsync(IReadOnlyCollection<long> ids, IReadOnlyCollection<long> celebrities,
+        long before, int limit, CancellationToken ct)
+    {
         if (ids.Count == 0 && celebrities.Count == 0)
         {
             return [];
         }
 
+        await using var connection = await db.OpenConnectionAsync(ct);
         var posts = await connection.QueryAsync<Post>(new CommandDefinition(
             $"""
             select {PostStore.Columns} from posts where id = any(@ids)
@@ -71,3 +95,6 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             new { userId, all }, cancellationToken: ct))).AsList();
     }
 }
+
+/// <summary>A home timeline page's post ids from its rows, and the followed celebrities whose posts are merged in.</summary>
+public sealed record TimelineEntries(long[] Ids, long[] Celebrities);

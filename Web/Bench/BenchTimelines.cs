@@ -59,7 +59,7 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, Timel
     /// <summary>
     /// 4. Lesson 3, the better way: whole objects, each in its own key. The page's id list is an object too, stored with
     /// the reader's timeline version (read in the same MGET), so a fan-out, follow or delete moves past it; then every post
-    /// (post:{id}) in one MGET, so a post changes in one key. Two Redis round trips, no Postgres while warm, and no
+    /// (post-object:{id}, the app's own format) in one MGET, so a post changes in one key. Two Redis round trips, no Postgres while warm, and no
     /// clone-local copies (the app's own read adds those). (Celebrities' posts merged on read are left out here.)
     /// </summary>
     public async Task<byte[]> CachedObjectsAsync(long user, long before, CancellationToken ct)
@@ -78,14 +78,14 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, Timel
             await cache.StringSetAsync(pageKey, StoredPage.WriteIds(version, ids), Ttl);
         }
 
-        var values = await cache.StringGetAsync(ids.Select(id => (RedisKey)$"post:{id}").ToArray());
+        var values = await cache.StringGetAsync([.. ids.Select(PostObject.Key)]);
         var found = new Dictionary<long, Post>();
         var missing = new List<long>();
         for (var i = 0; i < ids.Length; i++)
         {
-            if (values[i].HasValue)
+            if (PostObject.Read(values[i]) is { } post)
             {
-                found[ids[i]] = JsonSerializer.Deserialize<Post>((byte[])values[i]!, JsonSerializerOptions.Web)!;
+                found[ids[i]] = post;
             }
             else
             {
@@ -96,10 +96,8 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, Timel
         if (missing.Count > 0)
         {
             var loaded = await posts.FindManyAsync(missing, ct);
-            var batch = cache.CreateBatch();
-            var writes = loaded.Select(p => batch.StringSetAsync($"post:{p.Id}", JsonSerializer.SerializeToUtf8Bytes(p, JsonSerializerOptions.Web), Ttl)).ToList();
-            batch.Execute();
-            await Task.WhenAll(writes);
+            await cache.ScriptEvaluateAsync(PostObject.WriteUnlessBuried, [.. loaded.Select(p => PostObject.Key(p.Id))],
+                [(long)PostObject.Lifetime.TotalSeconds, .. loaded.Select(PostObject.Write)]);
             foreach (var post in loaded)
             {
                 found[post.Id] = post;

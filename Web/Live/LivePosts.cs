@@ -11,21 +11,24 @@ namespace Crumbs.Web.Live;
 /// a celebrity's post (never fanned out, so no worker message names its readers), and a post's new like count or its
 /// deletion to the pages that show it (<see cref="WatchedPosts"/>).
 /// </summary>
-public sealed partial class LivePosts(IHubContext<LiveHub> hub, CachedUsers users, TimelineStore timelines, LiveTelemetry telemetry,
+public sealed partial class LivePosts(IHubContext<LiveHub> hub, TimelineStore timelines, LiveTelemetry telemetry,
     ILogger<LivePosts> logger)
 {
-    public async Task CreatedAsync(Post post, CancellationToken ct)
+    /// <summary>A celebrity's new post to the group of its followers' open pages; any other post reaches them through the fan-out.</summary>
+    public async Task CreatedAsync(CreatedPost created)
     {
+        if (created.AuthorFollowers <= timelines.CelebrityThreshold)
+        {
+            return;
+        }
+
         try
         {
-            if (await users.FindAsync(post.AuthorId, ct) is { } author && author.FollowerCount > timelines.CelebrityThreshold)
-            {
-                await SendAsync(LiveConnections.CelebrityGroup(post.AuthorId), LiveHub.NewPostMethod, [Cursor.Of(post.Id)]);
-            }
+            await SendAsync(LiveConnections.CelebrityGroup(created.Post.AuthorId), LiveHub.NewPostMethod, [Cursor.Of(created.Post.Id)]);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogFailed(logger, e, post.Id);    // the post is committed; open pages see it when they next ask
+            LogFailed(logger, e, created.Post.Id);    // the post is committed; open pages see it when they next ask
         }
     }
 

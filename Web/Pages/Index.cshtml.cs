@@ -80,7 +80,7 @@ public sealed class IndexModel(Timeline timeline, TimelineStore store, PostStore
             return Page();
         }
 
-        await live.CreatedAsync(await posts.CreateAsync(User.Id(), clean, ct), ct);
+        await live.CreatedAsync(await posts.CreateAsync(User.Id(), clean, ct));
         return RedirectToPage();
     }
 }

@@ -38,8 +38,9 @@ public static class PostsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [problem!] });
         }
 
-        var post = await store.CreateAsync(http.User.Id(), text, ct);
-        await live.CreatedAsync(post, ct);
+        var created = await store.CreateAsync(http.User.Id(), text, ct);
+        await live.CreatedAsync(created);
+        var post = created.Post;
         return TypedResults.Created($"/api/posts/{post.Id}", PostDto.Of(post, likedByMe: false));
     }
 
