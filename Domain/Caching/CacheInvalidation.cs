@@ -1,6 +1,5 @@
 using Crumbs.Domain.Hosting;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Crumbs.Domain.Caching;
@@ -9,23 +8,17 @@ namespace Crumbs.Domain.Caching;
 /// What every write path calls after it commits, so no clone serves the old object: removing an entry clears it in
 /// Redis and, through the backplane, in every clone's own memory; timeline versions move on in Redis.
 /// Best effort: the write has committed, so a hung or absent Redis must not turn it into an error. The caller waits
-/// at most <see cref="Timeouts.Invalidation"/>; what does not get through is retried by FusionCache once Redis is
-/// back (removals) or ends with the entry's lifetime (timeline pages, 60 s), and is logged and counted.
+/// at most <see cref="Timeouts.Invalidation"/>; what does not get through is retried once Redis is back (FusionCache's
+/// removals, <see cref="PostTombstones"/>) or ends with the entry's lifetime (timeline pages, 60 s), and is logged and counted.
 /// </summary>
-public sealed partial class CacheInvalidation(IFusionCache cache, IConnectionMultiplexer redis, LocalInvalidation local, TimelineVersions versions,
+public sealed partial class CacheInvalidation(IFusionCache cache, PostTombstones posts, TimelineVersions versions,
     CachedLikes likes, CacheTelemetry telemetry, ILogger<CacheInvalidation> logger)
 {
     /// <summary>Each post's Redis copy becomes a short tombstone (no load that began before can write over it), and every clone drops its own.</summary>
     public Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct)
     {
         var ids = postIds.Distinct().ToList();
-        return ids.Count == 0 ? Task.CompletedTask : BestEffortAsync("post", [BuryAsync(ids)], ct);
-
-        async Task BuryAsync(List<long> buried)
-        {
-            await redis.GetDatabase().ScriptEvaluateAsync(PostObject.Bury, [.. buried.Select(PostObject.Key)], [(long)PostObject.Tombstone.TotalSeconds]);
-            await local.PublishAsync(PostObject.Channel, buried.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
+        return ids.Count == 0 ? Task.CompletedTask : BestEffortAsync("post", [posts.BuryAsync(ids)], ct);
     }
 
     public Task UsersChangedAsync(IEnumerable<long> userIds, CancellationToken ct) =>

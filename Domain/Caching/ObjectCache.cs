@@ -58,6 +58,7 @@ public static class ObjectCache
         builder.Services.AddSingleton<LocalInvalidation>();
         builder.Services.AddSingleton<CachedUsers>();
         builder.Services.AddSingleton<CachedPosts>();
+        builder.Services.AddSingleton<PostTombstones>();
         builder.Services.AddSingleton<TimelineVersions>();
         builder.Services.AddSingleton<CachedLikes>();
         builder.Services.AddSingleton<CachedTimeline>();

@@ -77,8 +77,13 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         await using var strangerChannel = LiveChannel.Connect(stranger, web[0].Address!);   // the same clone: it must still pick
         var toFollower = Listen(followerChannel);
         var toStranger = Listen(strangerChannel);
+        // Ready once the hub has registered the connection and marked its reader online: a post before that names nobody
+        // (the page then catches up with `after`), and this test would fail for a reason it does not test.
+        var followerReady = LiveChannel.Ready(followerChannel);
+        var strangerReady = LiveChannel.Ready(strangerChannel);
         await followerChannel.StartAsync(TestContext.Current.CancellationToken);
         await strangerChannel.StartAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAll(followerReady, strangerReady).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var post = await author.PostAsync("For my followers only");
         Assert.Equal(post.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
