@@ -97,6 +97,23 @@ public sealed partial class TimelineVersions : IDisposable
         await _invalidation.PublishAsync(Channel, ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>
+    /// Moves one timeline's version on without telling the other clones: only for a change its owner made (their own
+    /// post), since they read past every copy; anyone else's copy of it ends within <see cref="CacheOptions.LocalFor"/>.
+    /// </summary>
+    public async Task BumpQuietlyAsync(long userId)
+    {
+        _copies.Forget([userId]);
+        try
+        {
+            await _redis.GetDatabase().StringIncrementAsync(Key(userId));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnavailable(_logger, e);
+        }
+    }
+
     public void Dispose() => _copies.Dispose();
 
     /// <summary>

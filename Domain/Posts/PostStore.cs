@@ -50,9 +50,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
         }
 
         await transaction.CommitSurelyAsync(db, written.Xid, ct);
-        await Task.WhenAll(
-            cache.UsersChangedAsync([authorId], ct),                 // post_count
-            cache.TimelinesChangedAsync([authorId]));                // the author's own entry
+        await cache.AuthorPostedAsync(authorId, ct);                // post_count, and the author's own entry
         return new CreatedPost(post, written.Followers);
     }
 
