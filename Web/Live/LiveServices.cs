@@ -18,7 +18,10 @@ public static class LiveServices
             hub.EnableDetailedErrors = false;
             hub.MaximumReceiveMessageSize = 4 * 1024;    // the page sends pings, the handshake and at most 50 post ids
         }).AddStackExchangeRedis(builder.Configuration.GetConnectionString("cache") ?? "", redis =>
-            redis.Configuration.ChannelPrefix = RedisChannel.Literal("crumbs:live:signalr"));
+        {
+            redis.Configuration.ChannelPrefix = RedisChannel.Literal("crumbs:live:signalr");
+            Domain.Hosting.Timeouts.Apply(redis.Configuration);   // as the app's own connection: no spinning I/O threads of its own
+        });
         builder.Services.AddSingleton<LiveTelemetry>();
         builder.Services.AddSingleton<LiveConnections>();
         builder.Services.AddSingleton<LivePosts>();
