@@ -9,8 +9,9 @@ namespace Crumbs.Domain.Caching;
 
 /// <summary>
 /// WHERE POSTS ARE CACHED: post objects by id, shared by every timeline they appear in. Each is a Redis string
-/// (<see cref="PostObject"/>), so a page's worth is read with one MGET and written with one script call, and each
-/// clone keeps its own copies for at most <see cref="CacheOptions.LocalFor"/>. A change leaves a short tombstone in
+/// (<see cref="PostObject"/>), so a page's worth is read with one MGET and written with one script call. Each clone
+/// keeps its own copies of posts read one at a time (GET /api/posts/{id}, the post page) for at most
+/// <see cref="CacheOptions.LocalFor"/>; pages use them when they have them. A change leaves a short tombstone in
 /// Redis (<see cref="PostObject.Bury"/>) and tells every clone to drop its copy (see CacheInvalidation).
 /// One post alone (GET /api/posts/{id}) is loaded once across all clones: concurrent misses wait on one Redis lock.
 /// </summary>
@@ -36,16 +37,18 @@ public sealed partial class CachedPosts : IDisposable
         _copies = new LocalCopies<long, Post>(options.Value.ObjectBytes / 2, options.Value.LocalFor);
     }
 
-    /// <summary>One post; concurrent misses on every clone wait for a single load.</summary>
+    /// <summary>One post (this clone keeps a copy); concurrent misses on every clone wait for a single load.</summary>
     public async Task<Post?> FindAsync(long id, CancellationToken ct)
     {
-        if ((await HeldAsync([id], ct)).TryGetValue(id, out var held))
+        ListenOnce();
+        if (_copies.TryGet(id, out var copy))
         {
-            return held;
+            _telemetry.Hits(Kind, 1);
+            return copy;
         }
 
-        // A shared load is not the first asker's to cancel; the statement timeouts bound it.
-        return await _copies.GetOrFetchAsync(id, () => LoadOneAsync(id, CacheLoadDiagnostics.ForThisRequest), _ => CopySize);
+        // Shared by this clone's concurrent askers, and not the first one's to cancel; the statement timeouts bound it.
+        return await _copies.GetOrFetchAsync(id, () => FetchOneAsync(id, CacheLoadDiagnostics.ForThisRequest), _ => CopySize);
     }
 
     /// <summary>The posts that exist, in the order of the ids asked for.</summary>
@@ -86,16 +89,16 @@ public sealed partial class CachedPosts : IDisposable
 
         if (asked is not null && RedisAnswers())
         {
-            var started = _copies.Begin();
             try
             {
+                // Not kept as copies here: a page's posts are one MGET whether or not a few are held, and keeping twenty
+                // copies per page built was the largest cost of a cold read in this process (MemoryCache.SetEntry).
                 var values = await _redis.GetDatabase().StringGetAsync([.. asked.Select(PostObject.Key)]).WaitAsync(ReadTimeout, ct);
                 for (var i = 0; i < asked.Count; i++)
                 {
                     if (PostObject.Read(values[i]) is { } post)
                     {
                         found[asked[i]] = post;
-                        _copies.Keep(asked[i], post, CopySize, started);
                     }
                 }
             }
@@ -133,6 +136,27 @@ public sealed partial class CachedPosts : IDisposable
     }
 
     public void Dispose() => _copies.Dispose();
+
+    private async Task<Post?> FetchOneAsync(long id, CacheLoadDiagnostics.Request? diagnostics)
+    {
+        if (RedisAnswers())
+        {
+            try
+            {
+                if (PostObject.Read(await _redis.GetDatabase().StringGetAsync(PostObject.Key(id)).WaitAsync(ReadTimeout)) is { } stored)
+                {
+                    _telemetry.Hits(Kind, 1);
+                    return stored;
+                }
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                Unavailable(e);
+            }
+        }
+
+        return await LoadOneAsync(id, diagnostics);
+    }
 
     private async Task<Post?> LoadOneAsync(long id, CacheLoadDiagnostics.Request? diagnostics)
     {

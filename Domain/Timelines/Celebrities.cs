@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crumbs.Domain.Caching;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,18 +12,34 @@ namespace Crumbs.Domain.Timelines;
 /// A home timeline asks which of these its reader follows, an index look-up on follows with no JOIN, and merges in
 /// their newest posts. Should Redis have lost the list, it is read from users by its follower-count index.
 /// An author who crosses the threshold between two bakes is merged in at the next bake (at most a minute later).
+/// Each clone keeps the list it read for at most <see cref="CacheOptions.LocalFor"/>; a bake tells every clone to drop it.
 /// </summary>
-public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineOptions> options)
+public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineOptions> options, IOptions<CacheOptions> cache, LocalInvalidation invalidation)
 {
+    private const string Channel = "crumbs:local:celebrities";
+    private volatile Copy? _copy;
+    private long _generation;
+    private int _listening;
+
     private string Key => $"baked:celebrities:{options.Value.CelebrityThreshold}";
 
     public async Task<long[]> AllAsync(NpgsqlConnection connection, CancellationToken ct)
     {
+        ListenOnce();
+        var generation = Interlocked.Read(ref _generation);
+        if (!ReadFresh.Required && _copy is { } copy && copy.Generation == generation && Environment.TickCount64 < copy.Until)
+        {
+            return copy.Ids;
+        }
+
         try
         {
+            var started = Environment.TickCount64;
             if (await redis.GetDatabase().StringGetAsync(Key) is { HasValue: true } baked)
             {
-                return JsonSerializer.Deserialize<long[]>((string)baked!) ?? [];
+                var ids = JsonSerializer.Deserialize<long[]>((string)baked!) ?? [];
+                _copy = new Copy(ids, started + (long)cache.Value.LocalFor.TotalMilliseconds, generation);
+                return ids;
             }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -49,7 +66,19 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
         await using var connection = await db.OpenConnectionAsync(ct);
         var ids = await ReadAsync(connection, ct);
         await redis.GetDatabase().StringSetAsync(Key, JsonSerializer.Serialize(ids), TimeSpan.FromMinutes(10));
+        await invalidation.PublishAsync(Channel, ["all"]);
         return ids.Length;
+    }
+
+    private sealed record Copy(long[] Ids, long Until, long Generation);
+
+    /// <summary>Only a clone that reads the list keeps a copy, and listens for bakes.</summary>
+    private void ListenOnce()
+    {
+        if (Volatile.Read(ref _listening) == 0 && Interlocked.Exchange(ref _listening, 1) == 0)
+        {
+            invalidation.Subscribe(Channel, _ => Interlocked.Increment(ref _generation), () => Interlocked.Increment(ref _generation));
+        }
     }
 
     private async Task<long[]> ReadAsync(NpgsqlConnection connection, CancellationToken ct) =>
