@@ -1,6 +1,7 @@
 using System.Net;
 using Crumbs.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using StackExchange.Redis;
 
 namespace Crumbs.Tests.Live;
 
@@ -85,8 +86,16 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         await strangerChannel.StartAsync(TestContext.Current.CancellationToken);
         await Task.WhenAll(followerReady, strangerReady).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
+        // What the worker publishes, read straight off the channel the clones listen on: a failure then says which step lost it.
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await crumbs.App.GetConnectionStringAsync("cache", ct))!);
+        var published = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("crumbs:live:new-posts"));
+        subscription.OnMessage(message => published.Enqueue(message.Message.ToString()));
         var post = await author.PostAsync("For my followers only");
-        Assert.Equal(post.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), await ToldAsync(toFollower, follower, post.Id));
+        Assert.Equal(post.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            await ToldAsync(toFollower, follower, post.Id, () => Diagnose(redis, followerChannel, follower, published)));
+        await subscription.UnsubscribeAsync();
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.False(toStranger.Reader.TryRead(out var leaked), $"A stranger was told of post {leaked}.");
 
@@ -167,7 +176,7 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
     /// The next post a page is told of. Tests do not time the app: the wait is long (the delivery takes milliseconds), and
     /// if nothing comes the failure says whether the fan-out had written the reader's timeline by then.
     /// </summary>
-    private static async Task<string> ToldAsync(System.Threading.Channels.Channel<string> told, UserSession reader, long postId)
+    private static async Task<string> ToldAsync(System.Threading.Channels.Channel<string> told, UserSession reader, long postId, Func<Task<string>>? diagnose = null)
     {
         try
         {
@@ -177,7 +186,15 @@ public sealed class LiveChannelTests(CrumbsApp crumbs)
         {
             var timeline = await reader.GetAsync<PageDto<PostDto>>("/api/timeline");
             var fannedOut = timeline.Items.Any(p => p.Id == postId);
-            throw new Xunit.Sdk.XunitException($"The page was not told of post {postId} within 30 s; the fan-out {(fannedOut ? "had" : "had not")} written the reader's timeline.");
+            throw new Xunit.Sdk.XunitException($"The page was not told of post {postId} within 30 s; the fan-out {(fannedOut ? "had" : "had not")} written the reader's timeline. {(diagnose is null ? "" : await diagnose())}");
         }
+    }
+
+    private async Task<string> Diagnose(ConnectionMultiplexer redis, HubConnection page, UserSession reader, IEnumerable<string> published)
+    {
+        var readerId = await new Database(crumbs).UserIdAsync(reader.Handle);
+        var until = await redis.GetDatabase().SortedSetScoreAsync("crumbs:live:online", readerId);
+        return $"Page connection: {page.State}. Reader {readerId} online until {until} (now {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}). " +
+            $"Published on crumbs:live:new-posts meanwhile: [{string.Join(" | ", published)}].";
     }
 }
