@@ -16,7 +16,8 @@ namespace Crumbs.Worker.Timelines;
 /// (<see cref="HomeFeeds"/>). Authors above the celebrity threshold are skipped too (their posts are merged in when
 /// timelines are read).
 /// Then the open home pages of those followers are told (<see cref="NewPosts"/>, which names only those online).
-/// Naturally idempotent: an entry that is already there stays as it is.
+/// Naturally idempotent: an entry that is already there stays as it is; a redelivered message whose entries are all
+/// there already still bumps and announces them, in case the earlier try stopped in between.
 /// </summary>
 public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions> options, CacheInvalidation cache, TimeProvider clock,
     TimelineTelemetry telemetry, NewPosts live) : IMessageHandler<PostCreated>
@@ -40,6 +41,15 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
             new { message.PostId, message.AuthorId, threshold = options.Value.CelebrityThreshold, activeFor = options.Value.ActiveFor },
             commandTimeout: 120, cancellationToken: cancellationToken));
         var readers = followers.AsList();
+        if (readers.Count == 0 && delivery.MayHaveRun)
+        {
+            // An earlier try wrote the entries (one statement: all or none) but may have stopped before the bump and
+            // the live message: this try names the same readers, so both happen at least once.
+            readers = (await connection.QueryAsync<long>(new CommandDefinition(
+                "select user_id from timeline_entries where post_id = @PostId and user_id <> @AuthorId",
+                new { message.PostId, message.AuthorId }, cancellationToken: cancellationToken))).AsList();
+        }
+
         await cache.TimelinesChangedAsync(readers);
         await live.PublishAsync(message.PostId, message.AuthorId, readers);   // after the bump: a page that asks reads the post
         telemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
