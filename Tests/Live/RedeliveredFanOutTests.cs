@@ -7,9 +7,10 @@ using StackExchange.Redis;
 namespace Crumbs.Tests.Live;
 
 /// <summary>
-/// A fan-out is written in one statement, and its live message follows it (Worker/Timelines/FanOutHandler.cs). A try
-/// that wrote the entries and stopped before the message is retried: the retry finds every entry there already, and
-/// must still name the online readers, or their open pages never hear of the post.
+/// A fan-out is written in one statement, and its live message follows it (Worker/Timelines/FanOutHandler.cs). When
+/// the entries are there already (a try that stopped before the message, or a follow's backfill that ran after the
+/// post committed: it happened in full runs, on another queue), the fan-out must still name the online readers, or
+/// their open pages never hear of the post.
 /// </summary>
 public sealed class RedeliveredFanOutTests(CrumbsApp crumbs)
 {

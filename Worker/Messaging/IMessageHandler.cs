@@ -12,12 +12,5 @@ public interface IMessageHandler<in TMessage>
     Task HandleAsync(TMessage message, Delivery delivery, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// What a handler knows about the delivery: the message's id (the idempotency key), which try this is, and whether the
-/// broker has delivered it before (a consumer that died or shut down holding it): then an earlier try may have done part.
-/// </summary>
-public sealed record Delivery(Guid MessageId, string Queue, int Retry, bool Redelivered = false)
-{
-    /// <summary>An earlier try of this message may have written part of what it writes.</summary>
-    public bool MayHaveRun => Retry > 0 || Redelivered;
-}
+/// <summary>What a handler knows about the delivery: the message's id (the idempotency key) and which try this is.</summary>
+public sealed record Delivery(Guid MessageId, string Queue, int Retry);

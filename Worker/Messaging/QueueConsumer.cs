@@ -84,7 +84,7 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<THandler>()
-                        .HandleAsync(message, new Delivery(messageId, THandler.Queue, retry, delivery.Redelivered), stoppingToken);
+                        .HandleAsync(message, new Delivery(messageId, THandler.Queue, retry), stoppingToken);
                     metrics.Handled.Add(1, QueueTag);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)

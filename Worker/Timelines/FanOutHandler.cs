@@ -16,8 +16,7 @@ namespace Crumbs.Worker.Timelines;
 /// (<see cref="HomeFeeds"/>). Authors above the celebrity threshold are skipped too (their posts are merged in when
 /// timelines are read).
 /// Then the open home pages of those followers are told (<see cref="NewPosts"/>, which names only those online).
-/// Naturally idempotent: an entry that is already there stays as it is; a redelivered message whose entries are all
-/// there already still bumps and announces them, in case the earlier try stopped in between.
+/// Naturally idempotent: an entry that is already there stays as it is, and its reader is still bumped and told.
 /// </summary>
 public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions> options, CacheInvalidation cache, TimeProvider clock,
     TimelineTelemetry telemetry, NewPosts live) : IMessageHandler<PostCreated>
@@ -27,29 +26,28 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
     public async Task HandleAsync(PostCreated message, Delivery delivery, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // The readers are those this statement wrote to and those who had the post already: a follow's backfill that ran
+        // after the post committed, or an earlier try of this message that stopped before the bump and the live message.
+        // Both happen at least once for every reader; an open page counts a post once. (The second read sees only rows
+        // committed before this statement, a handful for a new post.)
         var followers = await connection.QueryAsync<long>(new CommandDefinition(
             """
-            insert into timeline_entries (user_id, post_id, author_id)
-            select f.follower_id, @PostId, @AuthorId from follows f
-            join users reader on reader.id = f.follower_id and reader.last_active_at > now() - @activeFor
-            where f.followee_id = @AuthorId
-              and (select follower_count from users where id = @AuthorId) <= @threshold
-              and exists (select 1 from posts where id = @PostId)
-            on conflict do nothing
-            returning user_id
+            with written as (
+                insert into timeline_entries (user_id, post_id, author_id)
+                select f.follower_id, @PostId, @AuthorId from follows f
+                join users reader on reader.id = f.follower_id and reader.last_active_at > now() - @activeFor
+                where f.followee_id = @AuthorId
+                  and (select follower_count from users where id = @AuthorId) <= @threshold
+                  and exists (select 1 from posts where id = @PostId)
+                on conflict do nothing
+                returning user_id)
+            select user_id from written
+            union
+            select user_id from timeline_entries where post_id = @PostId and user_id <> @AuthorId
             """,
             new { message.PostId, message.AuthorId, threshold = options.Value.CelebrityThreshold, activeFor = options.Value.ActiveFor },
             commandTimeout: 120, cancellationToken: cancellationToken));
         var readers = followers.AsList();
-        if (readers.Count == 0 && delivery.MayHaveRun)
-        {
-            // An earlier try wrote the entries (one statement: all or none) but may have stopped before the bump and
-            // the live message: this try names the same readers, so both happen at least once.
-            readers = (await connection.QueryAsync<long>(new CommandDefinition(
-                "select user_id from timeline_entries where post_id = @PostId and user_id <> @AuthorId",
-                new { message.PostId, message.AuthorId }, cancellationToken: cancellationToken))).AsList();
-        }
-
         await cache.TimelinesChangedAsync(readers);
         await live.PublishAsync(message.PostId, message.AuthorId, readers);   // after the bump: a page that asks reads the post
         telemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
