@@ -45,5 +45,6 @@ builder.AddProject<Projects.Worker>("worker")         // queue consumers, the ou
     .WithPruneNow(operatorKey);
 
 builder.ConfigureProjectTelemetry();                  // the dashboard's quick export, or a deployment's: ProjectTelemetry.cs
+builder.ConfigureProjectEnvironment();                // --Crumbs:ProjectEnvironment=Staging: as deployed (./crumbs bench)
 servers.AnnounceWhenReady(web);
 builder.Build().Run();

@@ -55,6 +55,8 @@ public sealed partial class AppUnderTest : IAsyncDisposable
             "--Crumbs:Quotas:Likes:Limit=10000000", "--Crumbs:Quotas:Follows:Limit=10000000", "--Crumbs:Quotas:SignUps:Limit=10000000",
             // Telemetry as deployed (AppHost/Infrastructure/ProjectTelemetry.cs), not the development dashboard's.
             "--Crumbs:Dashboard=false", "--OTEL_TRACES_SAMPLER=parentbased_traceidratio", $"--OTEL_TRACES_SAMPLER_ARG={DeployedTraceRatio}",
+            // The projects as deployed, not their launch profile's Development (the bench switches are refused only in Production).
+            "--Crumbs:ProjectEnvironment=Staging",
         })
         {
             start.ArgumentList.Add(arg);

@@ -18,7 +18,7 @@ using Crumbs.Web.Sessions;
 Diagnostics.UsePrivateFolders(args, Replica.Name);     // first: before anything reads HOME or TMPDIR
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddBackends();
+builder.AddBackends(statelessSessions: true);   // no LISTEN, SET or session lock left on a pooled connection
 builder.AddWebServices();
 builder.AddLive();
 builder.AddDiagnostics();

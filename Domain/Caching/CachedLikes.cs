@@ -34,13 +34,16 @@ public sealed partial class CachedLikes(IConnectionMultiplexer redis, NpgsqlData
         return 1
         """;
 
+    private const string RebuildIfAbsent = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n" + Rebuild;
+
     // After a failure Redis is skipped for a moment (as FusionCache's breaker does): each call would wait out its timeout.
     private static readonly TimeSpan SkipRedisFor = TimeSpan.FromSeconds(2);
     private long _skipRedisUntil;
 
     public static RedisKey Key(long userId) => $"likes:{userId}";
 
-    private static RedisKey VersionKey(long userId) => $"likes-version:{userId}";
+    /// <summary>Moved on by every like and unlike of the user: a rebuild that read Postgres before one does not write.</summary>
+    public static RedisKey VersionKey(long userId) => $"likes-version:{userId}";
 
     /// <summary>Which of these posts the user likes: one Redis round trip, or Postgres when the set is not there.</summary>
     public async Task<IReadOnlySet<long>> LikedAmongAsync(long userId, IReadOnlyCollection<long> postIds, CancellationToken ct)
@@ -72,6 +75,29 @@ public sealed partial class CachedLikes(IConnectionMultiplexer redis, NpgsqlData
             LogUnavailable(logger, e);
             Interlocked.Exchange(ref _skipRedisUntil, Environment.TickCount64 + (long)SkipRedisFor.TotalMilliseconds);
             return await FromPostgresAsync(userId, postIds, ct);
+        }
+    }
+
+    /// <summary>
+    /// All of the user's likes, read from Postgres by someone else (a cold timeline page) after the likes version was
+    /// read as <paramref name="version"/>: kept as the set if there is none, and if no like or unlike came since. One
+    /// script call nobody waits for.
+    /// </summary>
+    public void RememberIfAbsent(long userId, string version, IReadOnlyCollection<long> all)
+    {
+        if (!redis.IsConnected || Environment.TickCount64 < Interlocked.Read(ref _skipRedisUntil))
+        {
+            return;
+        }
+
+        try
+        {
+            _ = redis.GetDatabase().ScriptEvaluateAsync(RebuildIfAbsent, [Key(userId), VersionKey(userId)],
+                [version, (long)Lifetime.TotalSeconds, Marker, .. all.Select(id => (RedisValue)id)], StackExchange.Redis.CommandFlags.FireAndForget);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnavailable(logger, e);
         }
     }
 

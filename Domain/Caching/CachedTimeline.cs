@@ -14,7 +14,7 @@ namespace Crumbs.Domain.Caching;
 /// Web's Timeline shares one build among a clone's concurrent requests), no backplane message, and the id list read
 /// in the same round trip as the version.
 /// </summary>
-public sealed partial class CachedTimeline(IConnectionMultiplexer redis, TimelineStore timelines, CachedPosts posts,
+public sealed partial class CachedTimeline(IConnectionMultiplexer redis, TimelineStore timelines, CachedPosts posts, CachedLikes likes,
     TimelineVersions versions, CacheTelemetry telemetry, ILogger<CachedTimeline> logger)
 {
     private const string Kind = "timeline";
@@ -46,8 +46,9 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
             return new PageRead(known, await StoredIdsAsync(key, known));
         }
 
-        var (version, stored) = await versions.FetchWithAsync(userId, key);
-        return new PageRead(version, version is { } v ? IdsUnder(stored, v) : null);
+        // The reader's likes version too: a miss that reads all their likes anyway may then cache them (ViewAsync).
+        var (version, others) = await versions.FetchWithAsync(userId, key, CachedLikes.VersionKey(userId));
+        return version is { } v ? new PageRead(v, IdsUnder(others[0], v), (string?)others[1] ?? "") : new PageRead(null, null);
     }
 
     public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct) =>
@@ -56,7 +57,7 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
     /// <summary>The page's posts: from the cached id list when there is one, else from Postgres, then cached.</summary>
     public async Task<IReadOnlyList<Post>> PostsAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
     {
-        if (read.Version is not { } version)
+        if (read.Version is null)
         {
             return await timelines.PageAsync(userId, before, limit, ct);    // Redis is away: Postgres alone, still right
         }
@@ -67,8 +68,44 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
             return await posts.FindManyAsync(ids, ct);
         }
 
+        return (await LoadAndRememberAsync(userId, read, before, limit, ct)).Posts;
+    }
+
+    /// <summary>
+    /// The page's posts and which of them the reader likes (the API's <c>likedByMe</c>). With the id list cached, the
+    /// posts' MGET and the likes' SMISMEMBER are sent together; on a miss the likes come with the timeline rows, in
+    /// the same round trip to Postgres, so a cold page asks Redis nothing about likes (<see cref="TimelineEntries.LikedAmong"/>).
+    /// </summary>
+    public async Task<TimelinePage> ViewAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
+    {
+        if (read.Version is null)
+        {
+            var (page, liked, _) = await ReadFromPostgresAsync(userId, before, limit, ct);   // Redis is away: still right
+            return new TimelinePage(page, liked ?? await likes.LikedAmongAsync(userId, IdsOf(page), ct));
+        }
+
+        if (read.Ids is { } ids)
+        {
+            telemetry.Hits(Kind, 1);
+            var found = posts.FindManyAsync(ids, ct);
+            var likedAmong = likes.LikedAmongAsync(userId, ids, ct);
+            await Task.WhenAll(found, likedAmong);
+            return new TimelinePage(await found, await likedAmong);
+        }
+
+        var loaded = await LoadAndRememberAsync(userId, read, before, limit, ct);
+        if (read.LikesVersion is { } likesVersion && loaded.AllLikes is { } all)
+        {
+            likes.RememberIfAbsent(userId, likesVersion, all);   // so the next read of a cached id list asks no SQL
+        }
+
+        return new TimelinePage(loaded.Posts, loaded.Liked ?? await likes.LikedAmongAsync(userId, IdsOf(loaded.Posts), ct));
+    }
+
+    private async Task<Loaded> LoadAndRememberAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
+    {
         var loaded = await telemetry.LoadAsync(Kind, 1, () => LoadAsync(userId, before, limit, ct));
-        Remember(PageKey(userId, before, limit), version, loaded);
+        Remember(PageKey(userId, before, limit), read.Version!.Value, loaded.Posts);
         return loaded;
     }
 
@@ -77,19 +114,37 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
     /// the posts it does not hold (with the followed celebrities' newest) from Postgres, then cached. Posts are shared
     /// by every timeline they appear in, so most of a cold page's posts are cached already: a miss reads ids, not rows.
     /// </summary>
-    private async Task<IReadOnlyList<Post>> LoadAsync(long userId, long before, int limit, CancellationToken ct)
+    private async Task<Loaded> LoadAsync(long userId, long before, int limit, CancellationToken ct)
     {
         var entries = await timelines.EntriesAsync(userId, before, limit, ct);
         var held = await posts.HeldAsync(entries.Ids, ct);
         if (held.Count == entries.Ids.Length && entries.Celebrities.Length == 0)
         {
-            return [.. entries.Ids.Where(held.ContainsKey).Select(id => held[id])];
+            return Loaded.From([.. entries.Ids.Where(held.ContainsKey).Select(id => held[id])], entries, before);
         }
 
         var missing = entries.Ids.Where(id => !held.ContainsKey(id)).ToHashSet();
         var read = await timelines.PostsAsync(missing, entries.Celebrities, before, limit, ct);
         posts.Remember(read.Where(p => missing.Contains(p.Id)));   // a celebrity's posts are merged, not kept
-        return [.. held.Values.Concat(read).DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)];
+        return Loaded.From([.. held.Values.Concat(read).DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)], entries, before);
+    }
+
+    private async Task<Loaded> ReadFromPostgresAsync(long userId, long before, int limit, CancellationToken ct)
+    {
+        var entries = await timelines.EntriesAsync(userId, before, limit, ct);
+        return Loaded.From(await timelines.PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct), entries, before);
+    }
+
+    private static List<long> IdsOf(IReadOnlyList<Post> page) => [.. page.Select(p => p.Id)];
+
+    /// <summary>
+    /// A page read past the id list; the reader's likes among it when the timeline rows' read could tell; and all their
+    /// likes when that read saw all of them (see <see cref="TimelineEntries.AllLikes"/>).
+    /// </summary>
+    private sealed record Loaded(IReadOnlyList<Post> Posts, IReadOnlySet<long>? Liked, long[]? AllLikes)
+    {
+        public static Loaded From(IReadOnlyList<Post> posts, TimelineEntries entries, long before) =>
+            new(posts, entries.LikedAmong(IdsOf(posts)), entries.AllLikes(before));
     }
 
     /// <summary>Not the FusionCache key of old (a hash): a clone of the previous build never reads this one.</summary>
@@ -129,5 +184,11 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
     private static partial void LogUnavailable(ILogger logger, Exception exception);
 }
 
-/// <summary>What a timeline read found: the version (null while Redis is away) and the cached id list, if any.</summary>
-public sealed record PageRead(long? Version, long[]? Ids);
+/// <summary>
+/// What a timeline read found: the version (null while Redis is away), the cached id list if any, and the reader's
+/// likes version when it was read in the same round trip.
+/// </summary>
+public sealed record PageRead(long? Version, long[]? Ids, string? LikesVersion = null);
+
+/// <summary>A home timeline page as its reader sees it: the posts, and the ids of those the reader likes.</summary>
+public sealed record TimelinePage(IReadOnlyList<Post> Posts, IReadOnlySet<long> Liked);

@@ -53,24 +53,24 @@ public sealed partial class TimelineVersions : IDisposable
     }
 
     /// <summary>
-    /// The current version from Redis and one more key's value in the same command (an MGET: one round trip where
+    /// The current version from Redis and more keys' values in the same command (an MGET: one round trip where
     /// a cold timeline read used to make two); the version is kept as this clone's copy. Null when Redis cannot say.
     /// </summary>
-    public async Task<(long? Version, RedisValue Other)> FetchWithAsync(long userId, RedisKey other)
+    public async Task<(long? Version, RedisValue[] Others)> FetchWithAsync(long userId, params RedisKey[] others)
     {
         ListenOnce();
         var started = _copies.Begin();
         try
         {
-            var values = await _redis.GetDatabase().StringGetAsync([Key(userId), other]);
+            var values = await _redis.GetDatabase().StringGetAsync([Key(userId), .. others]);
             var version = (long?)values[0] ?? 0;
             _copies.Keep(userId, new Version(version), 64, started);
-            return (version, values[1]);
+            return (version, values[1..]);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             LogUnavailable(_logger, e);
-            return (null, RedisValue.Null);
+            return (null, []);
         }
     }
 

@@ -21,7 +21,14 @@ public static class Backends
     /// its health check, metrics and traces), upgrades the schema before it starts, and registers the stores that
     /// Web and Worker share. The broker is the worker's alone (Worker/Messaging/Broker.cs): the web writes the outbox.
     /// </summary>
-    public static TBuilder AddBackends<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="builder">The host.</param>
+    /// <param name="statelessSessions">
+    /// True when no code of this host leaves session state (LISTEN, SET, session advisory locks) on a pooled connection:
+    /// then a connection goes back to the pool without the reset statements Npgsql otherwise runs on its next use, which
+    /// were a few percent of Postgres' CPU per cold timeline read. The web's are (SchemaUpgrade releases its lock itself,
+    /// in a finally); the worker's are not (Worker/Messaging/OutboxSignal listens).
+    /// </param>
+    public static TBuilder AddBackends<TBuilder>(this TBuilder builder, bool statelessSessions = false) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisClient("cache", configureOptions: Timeouts.Apply);
         builder.AddNpgsqlDataSource("db", configureDataSourceBuilder: db =>
@@ -30,6 +37,7 @@ public static class Backends
             // The same few statements run all day: prepared once per connection, Postgres stops parsing and planning
             // them on every call (the write path's CTEs and the fan-out were most of its CPU per post).
             db.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            db.ConnectionStringBuilder.NoResetOnClose = statelessSessions;
         });
         builder.AddObjectCache();
         builder.Services.AddHostedService<SchemaUpgrade>();

@@ -27,7 +27,8 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
     {
         ListenOnce();
         var generation = Interlocked.Read(ref _generation);
-        if (!ReadFresh.Required && _copy is { } copy && copy.Generation == generation && Environment.TickCount64 < copy.Until)
+        // Not skipped for a fresh read (ReadFresh): no user's own write changes the list, only a bake does.
+        if (_copy is { } copy && copy.Generation == generation && Environment.TickCount64 < copy.Until)
         {
             return copy.Ids;
         }

@@ -18,25 +18,35 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
 
     public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct)
     {
-        var entries = await EntriesAsync(userId, before, limit, ct);
+        var entries = await EntriesAsync(userId, before, limit, ct, withLikes: false);
         return await PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct);
     }
 
     /// <summary>
-    /// The page's post ids from the reader's timeline rows and which celebrities the reader follows: two statements in
-    /// one round trip. The posts themselves come from the cache (CachedTimeline) or from <see cref="PostsAsync"/>.
+    /// The page's post ids from the reader's timeline rows, which celebrities the reader follows, and the reader's newest
+    /// likes before the cursor: three statements, each a range read of one primary key, in one round trip. The posts
+    /// themselves come from the cache (CachedTimeline) or from <see cref="PostsAsync"/>; the likes say which of them
+    /// the reader likes with no further round trip (<see cref="TimelineEntries.LikedAmong"/>).
     /// </summary>
-    public async Task<TimelineEntries> EntriesAsync(long userId, long before, int limit, CancellationToken ct)
+    public async Task<TimelineEntries> EntriesAsync(long userId, long before, int limit, CancellationToken ct, bool withLikes = true)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var all = await celebrityList.AllAsync(connection, ct);
-        await using var read = await connection.QueryMultipleAsync(new CommandDefinition(
-            """
-            select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit;
-            select followee_id from follows where follower_id = @userId and followee_id = any(@all);
-            """, new { userId, before, limit, all }, cancellationToken: ct));
-        return new TimelineEntries([.. await read.ReadAsync<long>()], [.. await read.ReadAsync<long>()]);
+        await using var read = await connection.QueryMultipleAsync(new CommandDefinition(withLikes ? EntriesWithLikes : Entries,
+            new { userId, before, limit, all, likes = TimelineEntries.LikesRead }, cancellationToken: ct));
+        return new TimelineEntries([.. await read.ReadAsync<long>()], [.. await read.ReadAsync<long>()],
+            withLikes ? [.. await read.ReadAsync<long>()] : null);
     }
+
+    private const string Entries = """
+        select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit;
+        select followee_id from follows where follower_id = @userId and followee_id = any(@all);
+        """;
+
+    private const string EntriesWithLikes = Entries + """
+
+        select post_id from likes where user_id = @userId and post_id < @before order by post_id desc limit @likes;
+        """;
 
     /// <summary>
     /// These posts, and the followed celebrities' newest before <paramref name="before"/> (merged in on read): one
@@ -96,5 +106,32 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
     }
 }
 
-/// <summary>A home timeline page's post ids from its rows, and the followed celebrities whose posts are merged in.</summary>
-public sealed record TimelineEntries(long[] Ids, long[] Celebrities);
+/// <summary>
+/// A home timeline page's post ids from its rows, the followed celebrities whose posts are merged in, and the reader's
+/// newest <see cref="LikesRead"/> likes before the page's cursor, newest first.
+/// </summary>
+public sealed record TimelineEntries(long[] Ids, long[] Celebrities, long[]? RecentLikes)
+{
+    /// <summary>Enough for any page of a reader who likes less than this many posts within its span: nearly everyone.</summary>
+    public const int LikesRead = 64;
+
+    /// <summary>
+    /// Which of the page's posts the reader likes, from <see cref="RecentLikes"/>: every like from the cursor down to
+    /// the oldest one read, so exact for a page whose oldest post is not older than that. Null when it is (the reader
+    /// liked more than <see cref="LikesRead"/> posts within the page's span) or the likes were not read: then ask.
+    /// </summary>
+    public IReadOnlySet<long>? LikedAmong(IReadOnlyCollection<long> pageIds)
+    {
+        if (RecentLikes is null || (pageIds.Count > 0 && RecentLikes.Length == LikesRead && RecentLikes[^1] > pageIds.Min()))
+        {
+            return null;
+        }
+
+        var liked = RecentLikes.ToHashSet();
+        liked.IntersectWith(pageIds);
+        return liked;
+    }
+
+    /// <summary>Every like of the reader, when this read saw them all: a first page (no cursor) with fewer than <see cref="LikesRead"/>.</summary>
+    public long[]? AllLikes(long before) => before == long.MaxValue && RecentLikes is { Length: < LikesRead } all ? all : null;
+}

@@ -60,10 +60,10 @@ public sealed class Timeline(CachedTimeline timelines, TimelineStore store, Post
     private async Task<byte[]> SerializeFreshAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
     {
         ReadFresh.Require();
-        var page = Cursor.PageOf(await timelines.PostsAsync(userId, read, before, limit, ct), limit, p => p.Id);
+        var view = await timelines.ViewAsync(userId, read, before, limit, ct);
         // likedByMe is baked in: these bytes are this one reader's; their own like sends them past the copy (crumbs.fresh).
-        var liked = await likes.LikedAmongAsync(userId, page.Items.Select(p => p.Id).ToList(), ct);
-        return JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(page, liked), json.Value.SerializerOptions);
+        return JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(Cursor.PageOf(view.Posts, limit, p => p.Id), view.Liked),
+            json.Value.SerializerOptions);
     }
 
     private readonly record struct PageKey(long UserId, long Version, long Before, int Limit);
