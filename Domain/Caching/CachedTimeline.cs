@@ -51,26 +51,6 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
         return version is { } v ? new PageRead(v, IdsUnder(others[0], v), (string?)others[1] ?? "") : new PageRead(null, null);
     }
 
-    public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct) =>
-        await PostsAsync(userId, await ReadAsync(userId, before, limit), before, limit, ct);
-
-    /// <summary>The page's posts: from the cached id list when there is one, else from Postgres, then cached.</summary>
-    public async Task<IReadOnlyList<Post>> PostsAsync(long userId, PageRead read, long before, int limit, CancellationToken ct)
-    {
-        if (read.Version is null)
-        {
-            return await timelines.PageAsync(userId, before, limit, ct);    // Redis is away: Postgres alone, still right
-        }
-
-        if (read.Ids is { } ids)
-        {
-            telemetry.Hits(Kind, 1);
-            return await posts.FindManyAsync(ids, ct);
-        }
-
-        return (await LoadAndRememberAsync(userId, read, before, limit, ct)).Posts;
-    }
-
     /// <summary>
     /// The page's posts and which of them the reader likes (the API's <c>likedByMe</c>). With the id list cached, the
     /// posts' MGET and the likes' SMISMEMBER are sent together; on a miss the likes come with the timeline rows, in

@@ -36,8 +36,7 @@ public sealed class IndexModel(Timeline timeline, TimelineStore store, PostStore
             return BadRequest();
         }
 
-        Timeline = await timeline.HomeAsync(User.Id(), max, limit, ct);
-        Liked = await likes.LikedByAsync(User, Timeline.Items, ct);
+        (Timeline, Liked) = await timeline.HomeAsync(User.Id(), max, limit, ct);
         Live = string.IsNullOrEmpty(before);
         return Page();
     }
@@ -75,8 +74,7 @@ public sealed class IndexModel(Timeline timeline, TimelineStore store, PostStore
             ModelState.AddModelError("text", problem!);
             Draft = text;
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            Timeline = await timeline.HomeAsync(User.Id(), long.MaxValue, Cursor.DefaultLimit, ct);
-            Liked = await likes.LikedByAsync(User, Timeline.Items, ct);
+            (Timeline, Liked) = await timeline.HomeAsync(User.Id(), long.MaxValue, Cursor.DefaultLimit, ct);
             return Page();
         }
 

@@ -18,8 +18,12 @@ public sealed class Timeline(CachedTimeline timelines, TimelineStore store, Post
 {
     private readonly LocalCopies<PageKey, byte[]> _pages = new(cacheOptions.Value.PageBytes, cacheOptions.Value.LocalFor);
 
-    public async Task<Page<Post>> HomeAsync(long userId, long before, int limit, CancellationToken ct) =>
-        Cursor.PageOf(await timelines.PageAsync(userId, before, limit, ct), limit, p => p.Id);
+    /// <summary>The home timeline page and which of its posts the reader likes, as the pages render them.</summary>
+    public async Task<(Page<Post> Page, IReadOnlySet<long> Liked)> HomeAsync(long userId, long before, int limit, CancellationToken ct)
+    {
+        var view = await timelines.ViewAsync(userId, await timelines.ReadAsync(userId, before, limit), before, limit, ct);
+        return (Cursor.PageOf(view.Posts, limit, p => p.Id), view.Liked);
+    }
 
     /// <summary>
     /// The home timeline page as the API's JSON (a <see cref="Page{PostDto}"/>). When this clone holds neither the
