@@ -70,6 +70,34 @@ public sealed class LikedByMeTests(CrumbsApp crumbs)
         Assert.Equal("0", await RedisCommands.SendAsync(crumbs, "SMEMBERS", key));   // "no likes", told from "not loaded"
     }
 
+    [Fact]
+    public async Task A_reader_who_liked_more_newer_posts_than_a_cold_page_reads_with_its_rows_still_sees_each_like()
+    {
+        using var alice = await UserSession.SignUpAsync(crumbs);
+        using var bob = await UserSession.SignUpAsync(crumbs);
+        await bob.FollowAsync(alice.Handle);
+        var liked = await alice.PostAsync("liked before many newer posts");
+        var later = await alice.PostAsync("never liked");
+        await bob.TimelineEventuallyAsync(p => p.Items.Any(i => i.Id == later.Id), "the fan-out");
+        await SetLikeAsync(bob, liked.Id, like: true);
+
+        // 64 newer posts bob likes and his timeline does not show: a cold page's own likes read (his newest 64 before
+        // the cursor, TimelineEntries.LikesRead) sees only those, so it cannot tell for his page and must ask.
+        var database = new Database(crumbs);
+        var bobId = await database.UserIdAsync(bob.Handle);
+        var stranger = await database.CreateUserAsync($"m{Guid.NewGuid():N}"[..16]);
+        for (var i = 0; i < 64; i++)
+        {
+            await database.LikeAsync(bobId, await database.CreatePostAsync(stranger, $"liked newer {i}"));
+        }
+
+        await RedisCommands.DeleteAsync(crumbs, $"likes:{bobId}");
+        bob.ForgetFreshReads();
+        var page = await bob.GetAsync<PageDto<PostDto>>("/api/timeline?limit=11");   // a page size nothing else reads: cold
+        Assert.True(page.Items.Single(p => p.Id == liked.Id).LikedByMe, "the like older than the 64 newest");
+        Assert.False(page.Items.Single(p => p.Id == later.Id).LikedByMe);
+    }
+
     private static async Task SetLikeAsync(UserSession session, long postId, bool like, ReplicaInfo? replica = null)
     {
         using var response = await session.SendAsync(like ? HttpMethod.Put : HttpMethod.Delete, $"/api/posts/{postId}/like", replica: replica?.Address);
