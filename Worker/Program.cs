@@ -14,8 +14,9 @@ Diagnostics.UsePrivateFolders(args, Replica.Name);     // first: before anything
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDiagnostics();
-builder.AddBackends();
+builder.AddBackends(statelessSessions: true);   // the outbox signal's session state lives on SessionConnections
 builder.AddBroker();
+builder.Services.AddSingleton<SessionConnections>();
 builder.Services.AddHostedService<OutboxRelay>();
 builder.Services.AddHostedService<QueueDepth>();
 builder.Services.AddConsumer<ProbeHandler>();

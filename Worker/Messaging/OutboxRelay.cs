@@ -16,7 +16,8 @@ namespace Crumbs.Worker.Messaging;
 /// rows for <see cref="Gather"/> first, so a busy outbox goes out in batches rather than a transaction per row; it polls
 /// every second besides, and after a broker outage simply retries until publishing works again.
 /// </summary>
-public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher publisher, MessagingMetrics metrics, ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(NpgsqlDataSource db, SessionConnections sessions, MessagePublisher publisher, MessagingMetrics metrics,
+    ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -25,7 +26,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, MessagePublisher pu
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
     private const int FailuresBeforeStepDown = 3;
 
-    private readonly OutboxSignal _signal = new(db, logger);
+    private readonly OutboxSignal _signal = new(sessions.DataSource, logger);
     private long _backlog; // read by the gauge on another thread
     private long _backlogCountedAt;
 

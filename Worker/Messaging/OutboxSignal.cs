@@ -107,7 +107,10 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
         }
     }
 
-    /// <summary>Gives the lead up at once (a graceful stop, a failed statement): a pooled connection would keep the lock.</summary>
+    /// <summary>
+    /// Gives the lead up at once (a graceful stop, a failed statement). The connection is unpooled
+    /// (<see cref="SessionConnections"/>), so closing it ends the session anyway; this only says so sooner.
+    /// </summary>
     private static async Task ReleaseAsync(NpgsqlConnection connection)
     {
         try
