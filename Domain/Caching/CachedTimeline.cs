@@ -43,7 +43,7 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
         var key = PageKey(userId, before, limit);
         if (versions.TryGetLocal(userId, out var known))
         {
-            return new PageRead(known, await StoredIdsAsync(key, known));
+            return await StoredAsync(userId, key, known);
         }
 
         // The reader's likes version too: a miss that reads all their likes anyway may then cache them (ViewAsync).
@@ -130,16 +130,18 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
     /// <summary>Not the FusionCache key of old (a hash): a clone of the previous build never reads this one.</summary>
     private static RedisKey PageKey(long userId, long before, int limit) => $"timeline-page:{userId}:{before}:{limit}";
 
-    private async Task<long[]?> StoredIdsAsync(RedisKey key, long version)
+    /// <summary>The id list under a version this clone holds, and the reader's likes version: one MGET.</summary>
+    private async Task<PageRead> StoredAsync(long userId, RedisKey key, long version)
     {
         try
         {
-            return IdsUnder(await redis.GetDatabase().StringGetAsync(key).WaitAsync(StoredPageTimeout), version);
+            var values = await redis.GetDatabase().StringGetAsync([key, CachedLikes.VersionKey(userId)]).WaitAsync(StoredPageTimeout);
+            return new PageRead(version, IdsUnder(values[0], version), (string?)values[1] ?? "");
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             LogUnavailable(logger, e);
-            return null;
+            return new PageRead(version, null);
         }
     }
 
