@@ -14,8 +14,12 @@ public sealed class ActiveFollowersTests(CrumbsApp crumbs)
         using var author = await UserSession.SignUpAsync(crumbs);
         using var present = await UserSession.SignUpAsync(crumbs);
         using var away = await UserSession.SignUpAsync(crumbs);
+        var earlier = await author.PostAsync("before the follows");
         await present.FollowAsync(author.Handle);
         await away.FollowAsync(author.Handle);
+        // The follow's backfill writes the author's newest posts whenever it runs: had it run after the post below,
+        // it would have written that too. Its post arriving says it is done.
+        await away.TimelineEventuallyAsync(p => p.Items.Any(i => i.Id == earlier.Id), "the follow's backfill");
         var replicas = crumbs.Replicas.Of("web").Select(r => r.Address!).ToList();
         foreach (var replica in replicas)
         {
