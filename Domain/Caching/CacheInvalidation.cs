@@ -1,4 +1,6 @@
 using Crumbs.Domain.Hosting;
+using Crumbs.Domain.Timelines;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using ZiggyCreatures.Caching.Fusion;
 
@@ -12,7 +14,7 @@ namespace Crumbs.Domain.Caching;
 /// removals, <see cref="PostTombstones"/>) or ends with the entry's lifetime (timeline pages, 60 s), and is logged and counted.
 /// </summary>
 public sealed partial class CacheInvalidation(IFusionCache cache, PostTombstones posts, TimelineVersions versions,
-    CachedLikes likes, CacheTelemetry telemetry, ILogger<CacheInvalidation> logger)
+    CachedLikes likes, IOptions<TimelineOptions> timelines, CacheTelemetry telemetry, ILogger<CacheInvalidation> logger)
 {
     /// <summary>Each post's Redis copy becomes a short tombstone (no load that began before can write over it), and every clone drops its own.</summary>
     public Task PostsChangedAsync(IEnumerable<long> postIds, CancellationToken ct)
@@ -35,10 +37,17 @@ public sealed partial class CacheInvalidation(IFusionCache cache, PostTombstones
     /// A new post of the author's own: their post count and their own timeline changed. Both only in Redis, with no
     /// message to the other clones: their copies of this user end within <see cref="CacheOptions.LocalFor"/> (the bound
     /// for every other reader), and the author, the one reader of their own timeline, reads past copies (crumbs.fresh).
-    /// Two commands where a message to every clone made six more pieces of work per post.
+    /// Two commands where a message to every clone made six more pieces of work per post. A celebrity's post is merged
+    /// into their followers' pages on read, so their window of newest posts goes everywhere (<see cref="CachedCelebrityPosts"/>).
     /// </summary>
-    public Task AuthorPostedAsync(long authorId, CancellationToken ct) =>
-        BestEffortAsync("user", [cache.RemoveAsync(CachedUsers.Key(authorId), QuietRemoval, ct).AsTask(), versions.BumpQuietlyAsync(authorId)], ct);
+    public Task AuthorPostedAsync(long authorId, int followers, CancellationToken ct) =>
+        BestEffortAsync("user", [cache.RemoveAsync(CachedUsers.Key(authorId), QuietRemoval, ct).AsTask(), versions.BumpQuietlyAsync(authorId),
+            .. followers > timelines.Value.CelebrityThreshold ? [cache.RemoveAsync(CachedCelebrityPosts.Key(authorId), token: ct).AsTask()] : Array.Empty<Task>()], ct);
+
+    /// <summary>A deleted post: its author's user object (post count) and, should they be a celebrity, their window of newest posts.</summary>
+    public Task AuthorPostDeletedAsync(long authorId, CancellationToken ct) =>
+        BestEffortAsync("user", [cache.RemoveAsync(CachedUsers.Key(authorId), token: ct).AsTask(),
+            cache.RemoveAsync(CachedCelebrityPosts.Key(authorId), token: ct).AsTask()], ct);
 
     private static readonly FusionCacheEntryOptions QuietRemoval = new() { SkipBackplaneNotifications = true };
 

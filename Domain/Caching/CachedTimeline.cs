@@ -8,14 +8,14 @@ namespace Crumbs.Domain.Caching;
 /// <summary>
 /// Home timeline pages from the cache: the page's id list, if Redis holds one for the reader's current timeline
 /// version, then the post objects in one batched read. With everything cached a page runs no SQL at all; without the
-/// id list it reads the ids from Postgres (the timeline rows and the followed celebrities, one round trip), the posts
-/// from the cache, and only the posts the cache lacks from Postgres; then it writes the id list with one SET that
+/// id list it reads the ids from Postgres (the timeline rows and the followed celebrities, one round trip), merges
+/// in the celebrities' newest ids from the cache, the posts from the cache, and only the posts the cache lacks from Postgres; then it writes the id list with one SET that
 /// nobody waits for, plus the posts it read from Postgres: no distributed lock (a page is one reader's;
 /// Web's Timeline shares one build among a clone's concurrent requests), no backplane message, and the id list read
 /// in the same round trip as the version.
 /// </summary>
 public sealed partial class CachedTimeline(IConnectionMultiplexer redis, TimelineStore timelines, CachedPosts posts, CachedLikes likes,
-    TimelineVersions versions, CacheTelemetry telemetry, ILogger<CachedTimeline> logger)
+    CachedCelebrityPosts celebrityPosts, TimelineVersions versions, CacheTelemetry telemetry, ILogger<CachedTimeline> logger)
 {
     private const string Kind = "timeline";
 
@@ -90,24 +90,32 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
     }
 
     /// <summary>
-    /// A page the cache has no id list for: the ids from the reader's timeline rows, the posts from the cache, and only
-    /// the posts it does not hold (with the followed celebrities' newest) from Postgres, then cached. Posts are shared
-    /// by every timeline they appear in, so most of a cold page's posts are cached already: a miss reads ids, not rows.
+    /// A page the cache has no id list for: the ids from the reader's timeline rows, merged with the followed
+    /// celebrities' newest from the cache (<see cref="CachedCelebrityPosts"/>); the posts from the cache, and only the
+    /// posts it does not hold from Postgres, then cached. Posts are shared by every timeline they appear in, so most of
+    /// a cold page's posts are cached already: a miss reads ids, not rows. Without every window cached, or when one
+    /// does not reach down to the page, the celebrities' posts come from Postgres with the missing ones.
     /// </summary>
     private async Task<Loaded> LoadAsync(long userId, long before, int limit, CancellationToken ct)
     {
         var entries = await timelines.EntriesAsync(userId, before, limit, ct);
-        var held = await posts.HeldAsync(entries.Ids, ct);
-        if (held.Count == entries.Ids.Length && entries.Celebrities.Length == 0)
+        if (await MergedIdsAsync(entries, before, limit, ct) is { } ids)
         {
-            return Loaded.From([.. entries.Ids.Where(held.ContainsKey).Select(id => held[id])], entries, before);
+            return Loaded.From(await posts.FindManyAsync(ids, ct), entries, before);
         }
 
+        var held = await posts.HeldAsync(entries.Ids, ct);
         var missing = entries.Ids.Where(id => !held.ContainsKey(id)).ToHashSet();
         var read = await timelines.PostsAsync(missing, entries.Celebrities, before, limit, ct);
         posts.Remember(read.Where(p => missing.Contains(p.Id)));   // a celebrity's posts are merged, not kept
         return Loaded.From([.. held.Values.Concat(read).DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)], entries, before);
     }
+
+    private async Task<long[]?> MergedIdsAsync(TimelineEntries entries, long before, int limit, CancellationToken ct) =>
+        entries.Celebrities.Length == 0 ? entries.Ids
+        : await celebrityPosts.CachedAsync(entries.Celebrities, ct) is { } windows
+            ? TimelineMerge.Page(entries.Ids, limit, before, windows, CachedCelebrityPosts.Window)
+            : null;
 
     private async Task<Loaded> ReadFromPostgresAsync(long userId, long before, int limit, CancellationToken ct)
     {

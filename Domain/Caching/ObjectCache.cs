@@ -61,6 +61,7 @@ public static class ObjectCache
         builder.Services.AddSingleton<PostTombstones>();
         builder.Services.AddSingleton<TimelineVersions>();
         builder.Services.AddSingleton<CachedLikes>();
+        builder.Services.AddSingleton<CachedCelebrityPosts>();
         builder.Services.AddSingleton<CachedTimeline>();
         builder.Services.AddSingleton<CacheInvalidation>();
         return builder;

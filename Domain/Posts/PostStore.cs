@@ -50,7 +50,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
         }
 
         await transaction.CommitSurelyAsync(db, written.Xid, ct);
-        await cache.AuthorPostedAsync(authorId, ct);                // post_count, and the author's own entry
+        await cache.AuthorPostedAsync(authorId, written.Followers, ct);   // post_count, the author's own entry, a celebrity's window
         return new CreatedPost(post, written.Followers);
     }
 
@@ -102,7 +102,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
             new PostDeleted(id, authorId), $"post:{id}", ct);
         await transaction.CommitSurelyAsync(db, ct);
         await cache.PostsChangedAsync([id], ct);
-        await cache.UsersChangedAsync([authorId], ct);
+        await cache.AuthorPostDeletedAsync(authorId, ct);
         return true;
     }
 
