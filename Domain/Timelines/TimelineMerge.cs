@@ -20,7 +20,7 @@ public static class TimelineMerge
     {
         // The highest id below which some source may hold ids it did not return: the page must not reach under it.
         var floor = entries.Length >= limit && entries.Length > 0 ? entries[^1] : long.MinValue;
-        var merged = new List<long>(entries.Length + (windows.Count * 4));
+        var merged = new List<long>(entries.Length + (windows.Count * limit));
         merged.AddRange(entries);
         foreach (var window in windows)
         {
@@ -29,7 +29,8 @@ public static class TimelineMerge
                 floor = Math.Max(floor, window[^1]);
             }
 
-            merged.AddRange(window.Where(id => id < before));
+            // Newest first: past its first limit ids below the cursor, none of a window's can reach the page.
+            merged.AddRange(window.Where(id => id < before).Take(limit));
         }
 
         var page = merged.Distinct().OrderDescending().Take(limit).ToArray();
