@@ -26,11 +26,11 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
     public async Task HandleAsync(PostCreated message, Delivery delivery, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        // The readers are those this statement wrote to and those who had the post already: a follow's backfill that ran
-        // after the post committed, or an earlier try of this message that stopped before the bump and the live message.
-        // Both happen at least once for every reader; an open page counts a post once. (The second read sees only rows
-        // committed before this statement, a handful for a new post.)
-        // One plan for every author, made once per connection (see FanOut).
+        // The readers are all who have the post now: those the insert wrote to, and those who had it already (a follow's
+        // backfill that ran after the post committed, or an earlier try of this message that stopped before the bump and
+        // the live message). Both happen at least once for every reader; an open page counts a post once. The read is a
+        // statement of its own: its snapshot is taken after the insert, which waited for any backfill writing the same
+        // row to commit, so it sees that row too (as one statement, its one snapshot, taken before that wait, missed it).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var followers = await connection.QueryAsync<long>(new CommandDefinition(FanOut,
             new { message.PostId, message.AuthorId, threshold = options.Value.CelebrityThreshold, activeFor = options.Value.ActiveFor },
@@ -50,17 +50,13 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
     /// </summary>
     private const string FanOut = """
         set local plan_cache_mode = force_generic_plan;
-        with written as (
-            insert into timeline_entries (user_id, post_id, author_id)
-            select f.follower_id, @PostId, @AuthorId from follows f
-            where f.followee_id = @AuthorId
-              and (select last_active_at from users where id = f.follower_id) > now() - @activeFor
-              and (select follower_count from users where id = @AuthorId) <= @threshold
-              and exists (select 1 from posts where id = @PostId)
-            on conflict do nothing
-            returning user_id)
-        select user_id from written
-        union
-        select user_id from timeline_entries where post_id = @PostId and user_id <> @AuthorId
+        insert into timeline_entries (user_id, post_id, author_id)
+        select f.follower_id, @PostId, @AuthorId from follows f
+        where f.followee_id = @AuthorId
+          and (select last_active_at from users where id = f.follower_id) > now() - @activeFor
+          and (select follower_count from users where id = @AuthorId) <= @threshold
+          and exists (select 1 from posts where id = @PostId)
+        on conflict do nothing;
+        select user_id from timeline_entries where post_id = @PostId and user_id <> @AuthorId;
         """;
 }
