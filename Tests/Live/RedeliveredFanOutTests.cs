@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Crumbs.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
 
 namespace Crumbs.Tests.Live;
@@ -18,18 +19,8 @@ public sealed class RedeliveredFanOutTests(CrumbsApp crumbs)
     public async Task A_retried_fan_out_whose_entries_are_written_already_still_tells_the_online_followers()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var author = await UserSession.SignUpAsync(crumbs);
-        using var follower = await UserSession.SignUpAsync(crumbs);
-        await follower.FollowAsync(author.Handle);
-        await using var page = LiveChannel.Connect(follower, crumbs.Replicas.Of("web")[0].Address!);
-        var ready = LiveChannel.Ready(page);
-        await page.StartAsync(ct);
-        await ready.WaitAsync(TimeSpan.FromSeconds(30), ct);   // registered and online
-
-        await using var redis = await ConnectionMultiplexer.ConnectAsync((await crumbs.App.GetConnectionStringAsync("cache", ct))!);
-        var messages = Channel.CreateUnbounded<string>();
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("crumbs:live:new-posts"));
-        subscription.OnMessage(message => messages.Writer.TryWrite(message.Message.ToString()));
+        await using var online = await FollowerOnlineAsync(ct);
+        var (author, follower, messages) = (online.Author, online.Follower, online.Messages);
         var post = await author.PostAsync("told twice");
         var prefix = string.Create(CultureInfo.InvariantCulture, $"{post.Id}:");
         await NextAboutAsync(messages, prefix);                  // the fan-out's own message
@@ -41,25 +32,14 @@ public sealed class RedeliveredFanOutTests(CrumbsApp crumbs)
         var followerId = await new Database(crumbs).UserIdAsync(follower.Handle);
         var again = await NextAboutAsync(messages, prefix);
         Assert.Contains(followerId.ToString(CultureInfo.InvariantCulture), again.Split(':')[2].Split(','));
-        await subscription.UnsubscribeAsync();
     }
 
     [Fact]
     public async Task A_fan_out_that_waits_on_a_backfill_writing_the_same_entry_still_names_that_follower()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var author = await UserSession.SignUpAsync(crumbs);
-        using var follower = await UserSession.SignUpAsync(crumbs);
-        await follower.FollowAsync(author.Handle);
-        await using var page = LiveChannel.Connect(follower, crumbs.Replicas.Of("web")[0].Address!);
-        var ready = LiveChannel.Ready(page);
-        await page.StartAsync(ct);
-        await ready.WaitAsync(TimeSpan.FromSeconds(30), ct);
-
-        await using var redis = await ConnectionMultiplexer.ConnectAsync((await crumbs.App.GetConnectionStringAsync("cache", ct))!);
-        var messages = Channel.CreateUnbounded<string>();
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("crumbs:live:new-posts"));
-        subscription.OnMessage(message => messages.Writer.TryWrite(message.Message.ToString()));
+        await using var online = await FollowerOnlineAsync(ct);
+        var (author, follower, messages) = (online.Author, online.Follower, online.Messages);
         var post = await author.PostAsync("written by a backfill meanwhile");
         var prefix = string.Create(CultureInfo.InvariantCulture, $"{post.Id}:");
         await NextAboutAsync(messages, prefix);
@@ -83,7 +63,35 @@ public sealed class RedeliveredFanOutTests(CrumbsApp crumbs)
 
         var told = await NextAboutAsync(messages, prefix);
         Assert.Contains(followerId.ToString(CultureInfo.InvariantCulture), told.Split(':')[2].Split(','));
-        await subscription.UnsubscribeAsync();
+    }
+
+    /// <summary>An author, a follower with a live page open (registered and online), and the live channel's messages.</summary>
+    private async Task<Online> FollowerOnlineAsync(CancellationToken ct)
+    {
+        var author = await UserSession.SignUpAsync(crumbs);
+        var follower = await UserSession.SignUpAsync(crumbs);
+        await follower.FollowAsync(author.Handle);
+        var page = LiveChannel.Connect(follower, crumbs.Replicas.Of("web")[0].Address!);
+        var ready = LiveChannel.Ready(page);
+        await page.StartAsync(ct);
+        await ready.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        var redis = await ConnectionMultiplexer.ConnectAsync((await crumbs.App.GetConnectionStringAsync("cache", ct))!);
+        var messages = Channel.CreateUnbounded<string>();
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("crumbs:live:new-posts"));
+        subscription.OnMessage(message => messages.Writer.TryWrite(message.Message.ToString()));
+        return new Online(author, follower, page, redis, messages);
+    }
+
+    private sealed record Online(UserSession Author, UserSession Follower, HubConnection Page, ConnectionMultiplexer Redis,
+        Channel<string> Messages) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Redis.DisposeAsync();
+            await Page.DisposeAsync();
+            Follower.Dispose();
+            Author.Dispose();
+        }
     }
 
     private static async Task Execute(Npgsql.NpgsqlConnection connection, string sql, long follower, long post, long author = 0)
