@@ -30,9 +30,24 @@ public sealed class DataSet(NpgsqlDataSource db)
     }
 
     /// <summary>A repeatable random pick (by a hash of the handle) of users meeting a condition.</summary>
+    /// <summary>
+    /// The same users in every run of the same seed, so that runs compare: string hashes are randomized per process,
+    /// and the writers picked by one differed from the next (their posts' fan-out ranged from 37 to 79 rows).
+    /// </summary>
     public IReadOnlyList<DemoUser> Pick(int count, Func<DemoUser, bool> where, int salt = 0) => Users.Where(where)
-        .OrderBy(u => HashCode.Combine(u.Handle.GetHashCode(StringComparison.Ordinal), salt) is var h ? (uint)h : 0u)
+        .OrderBy(u => StableHash(u.Handle, salt))
         .Take(count).ToList();
+
+    private static uint StableHash(string text, int salt)   // FNV-1a
+    {
+        var hash = 2166136261u ^ (uint)salt;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
 
     public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
         (await ListAsync(sql, r => r.IsDBNull(0) ? 0 : Convert.ToInt64(r.GetValue(0)), parameters))[0];

@@ -55,7 +55,8 @@ const int celebrity = 1000; // Crumbs:Timeline:CelebrityThreshold: above it, aut
 const string password = "demo password";
 
 // Sign in a few users only: sign-in is limited per handle and per address.
-var readers = await SignInAsync(data.Pick(8, u => u.Active && u.Followers <= celebrity && u.Following > 5));
+var readerUsers = data.Pick(8, u => u.Active && u.Followers <= celebrity && u.Following > 5);
+var readers = await SignInAsync(readerUsers);
 var authorUsers = data.Users.Where(u => !readers.Any(r => r.Handle == u.Handle)).OrderBy(u => Math.Abs(u.Followers - 100)).Take(10).ToList();
 var authors = await SignInAsync(authorUsers);
 var (few, many) = (Math.Min(10, data.Users.Count / 4), Math.Min(1000, data.Users.Count / 2));
@@ -105,6 +106,7 @@ var report = new Report
         ["users"] = options.Users, ["follows"] = options.Follows, ["posts"] = options.Posts, ["likes"] = options.Posts, ["activeShare"] = options.Active,
         ["timelineEntries"] = seeded.GetProperty("timelineEntries").GetInt64(), ["seedSeconds"] = Math.Round(seeded.GetProperty("seconds").GetDouble()),
         ["secondsPerScenario"] = options.Seconds, ["wrk"] = "-t2 -c32",
+        ["writersFollowers"] = Math.Round(readerUsers.Average(u => u.Followers), 1),
     },
     Machine = Options.Machine(),
     Settle = settled,

@@ -217,7 +217,8 @@ public sealed class Report
         if (Scenarios.FirstOrDefault(s => s.Key == "write") is { } write && write.Result.Rps > 0)
         {
             string PerPost(string group) => (write.Result.CpuCores.GetValueOrDefault(group) / write.Result.Rps * 1000).ToString("0.00", CultureInfo.InvariantCulture);
-            yield return $"CPU per POST /api/posts (cores × s / posts): web {PerPost("web")} ms, worker {PerPost("worker")} ms, postgres {PerPost("postgres")} ms";
+            yield return $"CPU per POST /api/posts (cores × s / posts): web {PerPost("web")} ms, worker {PerPost("worker")} ms, postgres {PerPost("postgres")} ms"
+                + (DataSet.TryGetValue("writersFollowers", out var followers) ? $"; each post fanned out to ≈ {followers} followers (the 8 writers' average)" : "");
         }
 
         if (FanOut is { } f)
