@@ -49,7 +49,8 @@ public static class FanOut
 
             foreach (var (id, count, ageMs) in await data.ListAsync(
                 """
-                select p.id, (select count(*) from timeline_entries t where t.post_id = p.id),
+                select p.id, (select count(*) from timeline_entries t where t.post_id = p.id
+                              and t.user_id in (select follower_id from follows where followee_id = p.author_id union all select p.author_id)),
                        extract(epoch from clock_timestamp() - p.created_at) * 1000
                 from posts p where p.id = any(@ids)
                 """, r => (r.GetInt64(0), r.GetInt64(1), Convert.ToDouble(r.GetValue(2))), ("ids", pending.Keys.ToArray())))
@@ -65,7 +66,12 @@ public static class FanOut
         }
 
         var workerSeconds = (workerTicks() - workerBefore) / 100.0;
-        var entries = await data.ScalarAsync("select count(*) from timeline_entries where post_id = any(@ids) and user_id <> author_id", ("ids", known.ToArray()));
+        var entries = await data.ScalarAsync(
+            """
+            select count(*) from posts p join follows f on f.followee_id = p.author_id
+            join timeline_entries t on t.user_id = f.follower_id and t.post_id = p.id
+            where p.id = any(@ids)
+            """, ("ids", known.ToArray()));
         var (sent, failed, seconds) = await load;
         delays.Sort();
         return new FanOutResult(sent / seconds, seen, delays.Count, Percentile(delays, 50), Percentile(delays, 99),

@@ -26,17 +26,16 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
     public async Task HandleAsync(PostCreated message, Delivery delivery, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        // The readers are all who have the post now: those the insert wrote to, and those who had it already (a follow's
-        // backfill that ran after the post committed, or an earlier try of this message that stopped before the bump and
-        // the live message). Both happen at least once for every reader; an open page counts a post once. The read is a
-        // statement of its own: its snapshot is taken after the insert, which waited for any backfill writing the same
-        // row to commit, so it sees that row too (as one statement, its one snapshot, taken before that wait, missed it).
+        // The readers are the active followers the statement chose, and each has the post when it ends: the insert wrote
+        // the row, or found it there (an earlier try of this message that stopped before the bump and the live message, or
+        // a follow's backfill; the insert waits for a concurrent writer of the same row to commit, then skips it). So the
+        // readers are not read back from the timelines: that read missed a row whose writer the insert had waited for (its
+        // snapshot predated the wait), and it needed an index by post on every timeline row.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var followers = await connection.QueryAsync<long>(new CommandDefinition(FanOut,
+        var readers = (await connection.QueryAsync<long>(new CommandDefinition(FanOut,
             new { message.PostId, message.AuthorId, threshold = options.Value.CelebrityThreshold, activeFor = options.Value.ActiveFor },
-            transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+            transaction, commandTimeout: 120, cancellationToken: cancellationToken))).AsList();
         await transaction.CommitAsync(cancellationToken);
-        var readers = followers.AsList();
         await cache.TimelinesChangedAsync(readers);
         await live.PublishAsync(message.PostId, message.AuthorId, readers);   // after the bump: a page that asks reads the post
         telemetry.FanOutDelay.Record((clock.GetUtcNow().UtcDateTime - message.CreatedAt).TotalMilliseconds);
@@ -47,16 +46,20 @@ public sealed class FanOutHandler(NpgsqlDataSource db, IOptions<TimelineOptions>
     /// cheaper than the generic one, which assumed an average author and joined their followers to users by hash over
     /// a sequential scan. Written without a join (each follower's last visit is a primary-key look-up), the generic plan
     /// is the right one for every author, and this transaction asks for it: planning was ≈ 13% of Postgres' CPU per post.
+    /// A data-modifying CTE always runs to its end, whether the outer query reads it or not.
     /// </summary>
     private const string FanOut = """
         set local plan_cache_mode = force_generic_plan;
-        insert into timeline_entries (user_id, post_id, author_id)
-        select f.follower_id, @PostId, @AuthorId from follows f
-        where f.followee_id = @AuthorId
-          and (select last_active_at from users where id = f.follower_id) > now() - @activeFor
-          and (select follower_count from users where id = @AuthorId) <= @threshold
-          and exists (select 1 from posts where id = @PostId)
-        on conflict do nothing;
-        select user_id from timeline_entries where post_id = @PostId and user_id <> @AuthorId;
+        with readers as materialized (
+          select f.follower_id from follows f
+          where f.followee_id = @AuthorId
+            and (select last_active_at from users where id = f.follower_id) > now() - @activeFor
+            and (select follower_count from users where id = @AuthorId) <= @threshold
+            and exists (select 1 from posts where id = @PostId)),
+        written as (
+          insert into timeline_entries (user_id, post_id, author_id)
+          select follower_id, @PostId, @AuthorId from readers
+          on conflict do nothing)
+        select follower_id from readers;
         """;
 }

@@ -37,7 +37,11 @@ public sealed class BackfillHandler(NpgsqlDataSource db, TimelineStore timelines
     }
 }
 
-/// <summary>Unfollow: the followee's posts leave the follower's timeline, unless they follow again meanwhile.</summary>
+/// <summary>
+/// Unfollow: the followee's posts leave the follower's timeline, unless they follow again meanwhile. The reader's
+/// timeline is read whole by its primary key and filtered by author: timeline rows keep no index by author, since every
+/// post's fan-out would pay for it and only an unfollow reads it.
+/// </summary>
 public sealed class UnfollowHandler(NpgsqlDataSource db, CacheInvalidation cache) : IMessageHandler<Unfollowed>
 {
     public static string Queue => Queues.Unfollowed;
