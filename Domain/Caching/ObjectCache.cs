@@ -31,9 +31,14 @@ public static class ObjectCache
         builder.Services.AddFusionCache()
             .WithOptions(options =>
             {
-                // While Redis is away, skip it quickly instead of waiting on every call; reads go to Postgres.
-                options.DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2);
-                options.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);
+                // While Redis is away, skip it quickly instead of waiting on every call; reads go to Postgres. A removal
+                // skipped meanwhile (a write just as Redis came back, on a clone whose breaker was still open) is replayed
+                // by FusionCache's auto-recovery: short breakers and a short replay delay keep an old copy in Redis, where
+                // every other clone would read it, to about a second (with 2 s breakers RedisOutageTests twice saw a clone show
+                // an old name for over 5 s after Redis came back).
+                options.DistributedCacheCircuitBreakerDuration = TimeSpan.FromMilliseconds(500);
+                options.BackplaneCircuitBreakerDuration = TimeSpan.FromMilliseconds(500);
+                options.AutoRecoveryDelay = TimeSpan.FromMilliseconds(500);
             })
             .WithDefaultEntryOptions(new FusionCacheEntryOptions
             {

@@ -37,6 +37,9 @@ public static class Timeouts
         // The library's own dedicated I/O threads spin (sched_yield) waiting for work: under a light, latency-bound
         // load they took about 40% of web's and worker's CPU (dotnet-trace, docs/benchmarks.md). The shared pool does not.
         redis.SocketManager = SocketManager.ThreadPool;
+        // Back within half a second of Redis answering again. The library's default backs off exponentially to 10 s
+        // between tries, so after an outage of some seconds a clone could stay away from a Redis that was back.
+        redis.ReconnectRetryPolicy = new LinearRetry(500);
     }
 
     public static void Apply(NpgsqlDataSourceBuilder db)
