@@ -61,13 +61,8 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var posts = await connection.QueryAsync<Post>(new CommandDefinition(
-            $"""
-            select {PostStore.Columns} from posts where id = any(@ids)
-            union
-            (select {PostStore.Columns} from posts where author_id = any(@celebrities) and id < @before order by id desc limit @limit)
-            """, new { ids = ids.ToArray(), celebrities = celebrities.ToArray(), before, limit }, cancellationToken: ct));
-        return posts.OrderByDescending(p => p.Id).Take(limit).ToList();
+        var read = await connection.QueryAsync<Post>(Windowed(ids, celebrities, before, limit, newer: false, ct));
+        return [.. read.DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)];
     }
 
     /// <summary>
@@ -87,13 +82,37 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             return [];
         }
 
-        var posts = await connection.QueryAsync<Post>(new CommandDefinition(
-            $"""
-            select {PostStore.Columns} from posts where id = any(@ids)
-            union
-            (select {PostStore.Columns} from posts where author_id = any(@celebrities) and id > @after order by id limit @limit)
-            """, new { ids = ids.ToArray(), celebrities = celebrities.ToArray(), after, limit }, cancellationToken: ct));
-        return posts.OrderBy(p => p.Id).Take(limit).Reverse().ToList();
+        var posts = await connection.QueryAsync<Post>(Windowed(ids, celebrities, after, limit, newer: true, ct));
+        return posts.DistinctBy(p => p.Id).OrderBy(p => p.Id).Take(limit).Reverse().ToList();
+    }
+
+    /// <summary>
+    /// One statement: the posts by id, and each celebrity's window (its posts past <paramref name="cursor"/>, at most
+    /// <paramref name="limit"/>) as its own arm, which only that author's index serves. Each part is left out when it
+    /// has nothing to read. Written this way because Postgres plans a prepared statement once for all values: given
+    /// <c>author_id = any(@celebrities) … order by id</c> over a small table, it walked the whole posts table by
+    /// primary key to find the celebrities' posts, even for a reader who follows none (≈ 380 pages read on every
+    /// page of the 10k-post sweep, 4.5 ms of Postgres each).
+    /// </summary>
+    private static CommandDefinition Windowed(IReadOnlyCollection<long> ids, IReadOnlyCollection<long> celebrities,
+        long cursor, int limit, bool newer, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(new { cursor, limit });
+        var arms = new List<string>();
+        if (ids.Count > 0)
+        {
+            parameters.Add("ids", ids.ToArray());
+            arms.Add($"select {PostStore.Columns} from posts where id = any(@ids)");
+        }
+
+        var (past, order) = newer ? (">", "id") : ("<", "id desc");
+        foreach (var (celebrity, i) in celebrities.Select((c, i) => (c, i)))
+        {
+            parameters.Add($"c{i}", celebrity);
+            arms.Add($"(select {PostStore.Columns} from posts where author_id = @c{i} and id {past} @cursor order by {order} limit @limit)");
+        }
+
+        return new CommandDefinition(string.Join("\nunion all\n", arms), parameters, cancellationToken: ct);
     }
 
     /// <summary>Which of the baked celebrities the reader follows: their posts are merged in on read.</summary>
