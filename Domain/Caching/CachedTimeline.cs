@@ -106,7 +106,7 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
 
         var held = await posts.HeldAsync(entries.Ids, ct);
         var missing = entries.Ids.Where(id => !held.ContainsKey(id)).ToHashSet();
-        var read = await timelines.PostsAsync(missing, entries.Celebrities, before, limit, ct);
+        var read = await timelines.PostsAsync(missing, entries.Celebrities, before, limit, ct, entries.Floor(limit));
         posts.Remember(read.Where(p => missing.Contains(p.Id)));   // a celebrity's posts are merged, not kept
         return Loaded.From([.. held.Values.Concat(read).DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)], entries, before);
     }
@@ -120,7 +120,7 @@ public sealed partial class CachedTimeline(IConnectionMultiplexer redis, Timelin
     private async Task<Loaded> ReadFromPostgresAsync(long userId, long before, int limit, CancellationToken ct)
     {
         var entries = await timelines.EntriesAsync(userId, before, limit, ct);
-        return Loaded.From(await timelines.PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct), entries, before);
+        return Loaded.From(await timelines.PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct, entries.Floor(limit)), entries, before);
     }
 
     private static List<long> IdsOf(IReadOnlyList<Post> page) => [.. page.Select(p => p.Id)];

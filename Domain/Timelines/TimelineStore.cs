@@ -19,7 +19,7 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
     public async Task<IReadOnlyList<Post>> PageAsync(long userId, long before, int limit, CancellationToken ct)
     {
         var entries = await EntriesAsync(userId, before, limit, ct, withLikes: false);
-        return await PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct);
+        return await PostsAsync(entries.Ids, entries.Celebrities, before, limit, ct, entries.Floor(limit));
     }
 
     /// <summary>
@@ -50,10 +50,11 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
 
     /// <summary>
     /// These posts, and the followed celebrities' newest before <paramref name="before"/> (merged in on read): one
-    /// statement, newest first, at most <paramref name="limit"/>.
+    /// statement, newest first, at most <paramref name="limit"/>. A celebrity's post at or below
+    /// <paramref name="floor"/> cannot make the page (<see cref="TimelineEntries.Floor"/>), so it is not read.
     /// </summary>
     public async Task<IReadOnlyList<Post>> PostsAsync(IReadOnlyCollection<long> ids, IReadOnlyCollection<long> celebrities,
-        long before, int limit, CancellationToken ct)
+        long before, int limit, CancellationToken ct, long floor = 0)
     {
         if (ids.Count == 0 && celebrities.Count == 0)
         {
@@ -61,7 +62,7 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var read = await connection.QueryAsync<Post>(Windowed(ids, celebrities, before, limit, newer: false, ct));
+        var read = await connection.QueryAsync<Post>(Windowed(ids, celebrities, floor, before, limit, newer: false, ct));
         return [.. read.DistinctBy(p => p.Id).OrderByDescending(p => p.Id).Take(limit)];
     }
 
@@ -82,22 +83,24 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             return [];
         }
 
-        var posts = await connection.QueryAsync<Post>(Windowed(ids, celebrities, after, limit, newer: true, ct));
+        var ceiling = ids.Count >= limit ? ids[^1] : long.MaxValue;   // ascending: no celebrity's post above the last can make it
+        var posts = await connection.QueryAsync<Post>(Windowed(ids, celebrities, after, ceiling, limit, newer: true, ct));
         return posts.DistinctBy(p => p.Id).OrderBy(p => p.Id).Take(limit).Reverse().ToList();
     }
 
     /// <summary>
-    /// One statement: the posts by id, and each celebrity's window (its posts past <paramref name="cursor"/>, at most
-    /// <paramref name="limit"/>) as its own arm, which only that author's index serves. Each part is left out when it
+    /// One statement: the posts by id, and each celebrity's window (its posts between <paramref name="lower"/> and
+    /// <paramref name="upper"/>, at most <paramref name="limit"/> from the end the page starts at) as its own arm,
+    /// which only that author's index serves. Each part is left out when it
     /// has nothing to read. Written this way because Postgres plans a prepared statement once for all values: given
     /// <c>author_id = any(@celebrities) … order by id</c> over a small table, it walked the whole posts table by
     /// primary key to find the celebrities' posts, even for a reader who follows none (≈ 380 pages read on every
     /// page of the 10k-post sweep, 4.5 ms of Postgres each).
     /// </summary>
     private static CommandDefinition Windowed(IReadOnlyCollection<long> ids, IReadOnlyCollection<long> celebrities,
-        long cursor, int limit, bool newer, CancellationToken ct)
+        long lower, long upper, int limit, bool newer, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { cursor, limit });
+        var parameters = new DynamicParameters(new { lower, upper, limit });
         var arms = new List<string>();
         if (ids.Count > 0)
         {
@@ -105,11 +108,11 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             arms.Add($"select {PostStore.Columns} from posts where id = any(@ids)");
         }
 
-        var (past, order) = newer ? (">", "id") : ("<", "id desc");
+        var order = newer ? "id" : "id desc";
         foreach (var (celebrity, i) in celebrities.Select((c, i) => (c, i)))
         {
             parameters.Add($"c{i}", celebrity);
-            arms.Add($"(select {PostStore.Columns} from posts where author_id = @c{i} and id {past} @cursor order by {order} limit @limit)");
+            arms.Add($"(select {PostStore.Columns} from posts where author_id = @c{i} and id > @lower and id < @upper order by {order} limit @limit)");
         }
 
         return new CommandDefinition(string.Join("\nunion all\n", arms), parameters, cancellationToken: ct);
@@ -150,6 +153,12 @@ public sealed record TimelineEntries(long[] Ids, long[] Celebrities, long[]? Rec
         liked.IntersectWith(pageIds);
         return liked;
     }
+
+    /// <summary>
+    /// The oldest of a full page of the reader's own rows (newest first), or 0: no merged-in post at or below it can
+    /// make the page, since <paramref name="limit"/> newer ones are already there.
+    /// </summary>
+    public long Floor(int limit) => Ids.Length >= limit ? Ids[^1] : 0;
 
     /// <summary>Every like of the reader, when this read saw them all: a first page (no cursor) with fewer than <see cref="LikesRead"/>.</summary>
     public long[]? AllLikes(long before) => before == long.MaxValue && RecentLikes is { Length: < LikesRead } all ? all : null;
