@@ -73,8 +73,8 @@ public static class ObjectCache
     }
 }
 
-/// <summary>Compact, reflection-free serialization of the cached objects.</summary>
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+/// <summary>Compact, reflection-free serialization of the cached objects (a post by <see cref="PostJson"/>).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, Converters = [typeof(PostJson)])]
 [System.Text.Json.Serialization.JsonSerializable(typeof(User))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Post))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(long?))]

@@ -5,6 +5,7 @@ using Crumbs.Domain.Timelines;
 using Crumbs.Web.Posts;
 using Crumbs.Web.Timelines;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -14,7 +15,8 @@ namespace Crumbs.Web.Bench;
 /// The four ways of reading the same home timeline page, so the benchmark shows what each lesson buys.
 /// Benchmark-only: mapped when Crumbs:Diagnostics:BenchEndpoints is true; the app itself never calls these.
 /// </summary>
-public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, TimelineStore table, PostStore posts, IConnectionMultiplexer redis)
+public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, TimelineStore table, PostStore posts, IConnectionMultiplexer redis,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     private const int Limit = Cursor.DefaultLimit;
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
@@ -109,6 +111,7 @@ public sealed class BenchTimelines(NpgsqlDataSource db, Timeline timeline, Timel
 
     private static readonly HashSet<long> NoLikes = [];
 
-    private static byte[] Serialize(IReadOnlyList<Post> page) =>
-        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(Cursor.PageOf(page, Limit, p => p.Id), NoLikes), JsonSerializerOptions.Web);
+    // The app's own options, as its timeline serializes a page.
+    private byte[] Serialize(IReadOnlyList<Post> page) =>
+        JsonSerializer.SerializeToUtf8Bytes(PostDto.PageOf(Cursor.PageOf(page, Limit, p => p.Id), NoLikes), json.Value.SerializerOptions);
 }

@@ -25,6 +25,7 @@ public static class WebServices
             form.MultipartBodyLengthLimit = MaxRequestBytes;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         builder.AddTrustedProxies();
         builder.AddSessions();
         builder.Services.AddOptions<SignInLimits>().BindConfiguration(SignInLimits.Section).ValidateDataAnnotations().ValidateOnStart();
