@@ -9,8 +9,8 @@ namespace Crumbs.Domain.Timelines;
 
 /// <summary>
 /// BAKED AHEAD OF TIME: the ids of every author too popular to fan out, written to Redis by each bake (every minute).
-/// A home timeline asks which of these its reader follows, an index look-up on follows with no JOIN, and merges in
-/// their newest posts. Should Redis have lost the list, it is read from users by its follower-count index.
+/// A home timeline reads whom its reader follows (one range of the follows key, no JOIN), keeps those in this set
+/// (<see cref="Among"/>), and merges in their newest posts. Should Redis have lost the list, it is read from users by its follower-count index.
 /// An author who crosses the threshold between two bakes is merged in at the next bake (at most a minute later).
 /// Each clone keeps the list it read for at most <see cref="CacheOptions.LocalFor"/>; a bake tells every clone to drop it.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
 
     private string Key => $"baked:celebrities:{options.Value.CelebrityThreshold}";
 
-    public async Task<long[]> AllAsync(NpgsqlConnection connection, CancellationToken ct)
+    public async Task<IReadOnlySet<long>> AllAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         ListenOnce();
         var generation = Interlocked.Read(ref _generation);
@@ -38,7 +38,7 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
             var started = Environment.TickCount64;
             if (await redis.GetDatabase().StringGetAsync(Key) is { HasValue: true } baked)
             {
-                var ids = JsonSerializer.Deserialize<long[]>((string)baked!) ?? [];
+                var ids = (JsonSerializer.Deserialize<long[]>((string)baked!) ?? []).ToHashSet();
                 _copy = new Copy(ids, started + (long)cache.Value.LocalFor.TotalMilliseconds, generation);
                 return ids;
             }
@@ -48,17 +48,25 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
             // Redis is away: the list comes from Postgres below, still right.
         }
 
-        return await ReadAsync(connection, ct);
+        return (await ReadAsync(connection, ct)).ToHashSet();
     }
+
+    /// <summary>
+    /// The followees who are celebrities. Asked of Postgres as one range read of the reader's follows: with
+    /// <c>followee_id = any(@all)</c> instead, Postgres 15 compared every followee with every celebrity (≈ 50 × 215 at
+    /// the 1M-post size, 77 µs a call), and reading fifty keys costs less than that.
+    /// </summary>
+    public static long[] Among(IReadOnlySet<long> all, IEnumerable<long> followees) => [.. followees.Where(all.Contains)];
+
+    /// <summary>Whom the reader follows: one range of the follows key.</summary>
+    public const string Followees = "select followee_id from follows where follower_id = @userId";
 
     /// <summary>The celebrities a reader follows: whose posts reach their open pages through one group each (Web/Live).</summary>
     public async Task<long[]> FollowedByAsync(NpgsqlDataSource db, long userId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var all = await AllAsync(connection, ct);
-        return all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
-            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
-            new { userId, all }, cancellationToken: ct))).ToArray();
+        return all.Count == 0 ? [] : Among(all, await connection.QueryAsync<long>(new CommandDefinition(Followees, new { userId }, cancellationToken: ct)));
     }
 
     /// <summary>Reads the list from Postgres and keeps it in Redis until the next bake replaces it.</summary>
@@ -71,7 +79,7 @@ public sealed class Celebrities(IConnectionMultiplexer redis, IOptions<TimelineO
         return ids.Length;
     }
 
-    private sealed record Copy(long[] Ids, long Until, long Generation);
+    private sealed record Copy(HashSet<long> Ids, long Until, long Generation);
 
     /// <summary>Only a clone that reads the list keeps a copy, and listens for bakes.</summary>
     private void ListenOnce()

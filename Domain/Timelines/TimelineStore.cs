@@ -6,8 +6,8 @@ using Npgsql;
 namespace Crumbs.Domain.Timelines;
 
 /// <summary>
-/// Reads a home timeline written ahead of time: one range read of timeline_entries and which of the baked celebrities
-/// (<see cref="Celebrities"/>) the reader follows (one round trip), then one batched fetch of the posts (the
+/// Reads a home timeline written ahead of time: one range read of timeline_entries and one of whom the reader follows,
+/// kept to the baked celebrities (<see cref="Celebrities"/>; one round trip), then one batched fetch of the posts (the
 /// celebrities' newest posts merged in on read). Three statements, each on one table with no JOIN, whatever the
 /// reader follows; the cache skips the third for the posts it holds.
 /// </summary>
@@ -32,21 +32,29 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var all = await celebrityList.AllAsync(connection, ct);
-        await using var read = await connection.QueryMultipleAsync(new CommandDefinition(withLikes ? EntriesWithLikes : Entries,
-            new { userId, before, limit, all, likes = TimelineEntries.LikesRead }, cancellationToken: ct));
-        return new TimelineEntries([.. await read.ReadAsync<long>()], [.. await read.ReadAsync<long>()],
-            withLikes ? [.. await read.ReadAsync<long>()] : null);
+        var statements = new List<string> { TimelineRows };
+        if (all.Count > 0)
+        {
+            statements.Add(Celebrities.Followees);
+        }
+
+        if (withLikes)
+        {
+            statements.Add(Likes);
+        }
+
+        await using var read = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements),
+            new { userId, before, limit, likes = TimelineEntries.LikesRead }, cancellationToken: ct));
+        var ids = (await read.ReadAsync<long>()).ToArray();
+        var celebrities = all.Count > 0 ? Celebrities.Among(all, await read.ReadAsync<long>()) : [];
+        return new TimelineEntries(ids, celebrities, withLikes ? [.. await read.ReadAsync<long>()] : null);
     }
 
-    private const string Entries = """
-        select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit;
-        select followee_id from follows where follower_id = @userId and followee_id = any(@all);
-        """;
+    private const string TimelineRows =
+        "select post_id from timeline_entries where user_id = @userId and post_id < @before order by post_id desc limit @limit";
 
-    private const string EntriesWithLikes = Entries + """
-
-        select post_id from likes where user_id = @userId and post_id < @before order by post_id desc limit @likes;
-        """;
+    private const string Likes =
+        "select post_id from likes where user_id = @userId and post_id < @before order by post_id desc limit @likes";
 
     /// <summary>
     /// These posts, and the followed celebrities' newest before <paramref name="before"/> (merged in on read): one
@@ -122,9 +130,8 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
     private async Task<List<long>> FollowedCelebritiesAsync(NpgsqlConnection connection, long userId, CancellationToken ct)
     {
         var all = await celebrityList.AllAsync(connection, ct);
-        return all.Length == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
-            "select followee_id from follows where follower_id = @userId and followee_id = any(@all)",
-            new { userId, all }, cancellationToken: ct))).AsList();
+        return all.Count == 0 ? [] : [.. Celebrities.Among(all, await connection.QueryAsync<long>(new CommandDefinition(
+            Celebrities.Followees, new { userId }, cancellationToken: ct)))];
     }
 }
 
