@@ -257,5 +257,5 @@ public static class PostObject
     public static RedisValue Write(Post post) => JsonSerializer.SerializeToUtf8Bytes(post, CacheJson.Default.Post);
 
     public static Post? Read(RedisValue value) =>
-        value.HasValue && !value.IsNullOrEmpty ? JsonSerializer.Deserialize((byte[])value!, CacheJson.Default.Post) : null;
+        value.HasValue && !value.IsNullOrEmpty ? PostJson.Parse((byte[])value!) : null;
 }
