@@ -30,7 +30,7 @@ void Say(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {messa
 
 Say($"Building (Release) and starting Crumbs with local servers; log in {Path.GetRelativePath(repo, results)}/apphost.log");
 await Options.RunAsync("dotnet", ["build", Path.Combine(repo, "AppHost"), "-c", "Release", "-nologo", "-v", "q"]);
-await using var sink = await OtlpSink.StartAsync();
+await using var sink = await OtlpSink.StartAsync(Path.Combine(results, "logs.otlp"));
 var (bareProcess, bare) = await BareKestrel.StartAsync();
 await using var stopBare = Standalone.Owned(bareProcess);
 if (options.Sizes.Count > 0)
