@@ -13,7 +13,7 @@ namespace Crumbs.Domain.Accounts;
 /// (<see cref="SubmitAsync"/>); the worker makes the thumbnails and switches the profile to them, with the message
 /// that updates the copies on old posts, in another (<see cref="SwitchAsync"/>). Meanwhile the old picture stays.
 /// </summary>
-public sealed class Avatars(NpgsqlDataSource db)
+public sealed class Avatars(NpgsqlDataSource db, OutboxBell bell)
 {
     private static readonly TimeSpan KeepJobFor = TimeSpan.FromDays(1);
 
@@ -28,6 +28,7 @@ public sealed class Avatars(NpgsqlDataSource db)
         await Outbox.EnqueueAsync(connection, transaction, Queues.AvatarUploaded, Guid.CreateVersion7(),
             new AvatarUploaded(jobId, userId), $"avatar:{userId}", ct);
         await transaction.CommitSurelyAsync(db, ct);
+        bell.Ring();
         return jobId;
     }
 

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Crumbs.Domain.Accounts;
 
 /// <summary>Reads and writes the users table. Every read is one indexed row, no JOIN.</summary>
-public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
+public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache, OutboxBell bell)
 {
     private const string Columns =
         "id, handle, display_name as DisplayName, bio, avatar_url as AvatarUrl, avatar_small_url as AvatarSmallUrl, follower_count as FollowerCount, " +
@@ -98,6 +98,11 @@ public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache)
         }
 
         await transaction.CommitSurelyAsync(db, ct);
+        if (renamed)
+        {
+            bell.Ring();
+        }
+
         await cache.UsersChangedAsync([id], ct);
         return user;
     }

@@ -10,7 +10,7 @@ namespace Crumbs.Domain.Exports;
 public sealed record ExportFile(string ContentType, string FileName, byte[] Bytes);
 
 /// <summary>Data exports: asked for on the web, written by a worker, downloaded by their owner until they expire.</summary>
-public sealed class ExportStore(NpgsqlDataSource db)
+public sealed class ExportStore(NpgsqlDataSource db, OutboxBell bell)
 {
     public static readonly TimeSpan KeepFor = TimeSpan.FromDays(7);
 
@@ -23,6 +23,7 @@ public sealed class ExportStore(NpgsqlDataSource db)
         await Outbox.EnqueueAsync(connection, transaction, Queues.ExportRequested, Guid.CreateVersion7(),
             new ExportRequested(jobId, userId), aggregateKey: null, ct);
         await transaction.CommitSurelyAsync(db, ct);
+        bell.Ring();
         return jobId;
     }
 

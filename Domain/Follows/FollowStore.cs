@@ -8,7 +8,7 @@ using Npgsql;
 namespace Crumbs.Domain.Follows;
 
 /// <summary>Follows, with the counters on both users' rows kept in the same transaction.</summary>
-public sealed class FollowStore(NpgsqlDataSource db, CacheInvalidation cache)
+public sealed class FollowStore(NpgsqlDataSource db, CacheInvalidation cache, OutboxBell bell)
 {
     /// <summary>Follows or unfollows, idempotently; the counters and the message only when something changed.</summary>
     public async Task SetFollowAsync(long followerId, long followeeId, bool follow, CancellationToken ct)
@@ -39,6 +39,7 @@ public sealed class FollowStore(NpgsqlDataSource db, CacheInvalidation cache)
         }
 
         await transaction.CommitSurelyAsync(db, ct);
+        bell.Ring();
         await cache.UsersChangedAsync([followerId, followeeId], ct);  // the counters
         await cache.TimelinesChangedAsync([followerId]);             // whose posts the timeline merges
     }

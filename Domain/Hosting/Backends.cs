@@ -7,6 +7,7 @@ using Crumbs.Domain.Exports;
 using Crumbs.Domain.Follows;
 using Crumbs.Domain.Jobs;
 using Crumbs.Domain.Live;
+using Crumbs.Domain.Messaging;
 using Crumbs.Domain.Posts;
 using Crumbs.Domain.Timelines;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +60,7 @@ public static class Backends
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<BakedReads>();
+        builder.Services.AddSingleton<OutboxBell>();
         return builder;
     }
 }

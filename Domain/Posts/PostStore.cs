@@ -10,7 +10,7 @@ namespace Crumbs.Domain.Posts;
 /// The posts table. Hot reads are single indexed statements without a JOIN; writes change the counters on the
 /// rows and enqueue what the workers must do next in the same transaction (the outbox).
 /// </summary>
-public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
+public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache, OutboxBell bell)
 {
     public const string Columns =
         "id, author_id as AuthorId, author_handle as AuthorHandle, author_display_name as AuthorDisplayName, " +
@@ -50,6 +50,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
         }
 
         await transaction.CommitSurelyAsync(db, written.Xid, ct);
+        bell.Ring();
         await cache.AuthorPostedAsync(authorId, written.Followers, ct);   // post_count, the author's own entry, a celebrity's window
         return new CreatedPost(post, written.Followers);
     }
@@ -101,6 +102,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache)
         await Outbox.EnqueueAsync(connection, transaction, Queues.PostDeleted, Guid.CreateVersion7(),
             new PostDeleted(id, authorId), $"post:{id}", ct);
         await transaction.CommitSurelyAsync(db, ct);
+        bell.Ring();
         await cache.PostsChangedAsync([id], ct);
         await cache.AuthorPostDeletedAsync(authorId, ct);
         return true;

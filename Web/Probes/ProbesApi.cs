@@ -28,7 +28,7 @@ public static class ProbesApi
     }
 
     private static async Task<Accepted<ProbeSent>> SendAsync(
-        NpgsqlDataSource db, HttpResponse response, CancellationToken ct, int failTimes = 0)
+        NpgsqlDataSource db, OutboxBell bell, HttpResponse response, CancellationToken ct, int failTimes = 0)
     {
         var probe = new ProbeSent(Guid.NewGuid(), Replica.Name, failTimes);
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -38,6 +38,8 @@ public static class ProbesApi
             await Outbox.EnqueueAsync(connection, transaction, Queues.Probes, probe.Id, probe, aggregateKey: null, ct);
             await transaction.CommitAsync(ct);
         }
+
+        bell.Ring();
 
         response.Headers[TraceIdHeader] = Activity.Current?.TraceId.ToHexString();
         return TypedResults.Accepted($"/api/probes/{probe.Id}", probe);

@@ -16,7 +16,7 @@ namespace Crumbs.Worker.Media;
 /// request path; a picture that does not decode ends its job as failed with the reason, and the old picture stays.
 /// The web has checked the pixel budget already; the check is made again here, before decoding, in case it was not.
 /// </summary>
-public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars avatars, CacheInvalidation cache,
+public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars avatars, CacheInvalidation cache, OutboxBell bell,
     JobRun run, IOptions<ImageLimits> limits)
     : IMessageHandler<AvatarUploaded>
 {
@@ -42,6 +42,7 @@ public sealed class AvatarHandler(NpgsqlDataSource db, JobStore jobs, Avatars av
             await Idempotency.ApplyOnceAsync(db, nameof(AvatarHandler), delivery.MessageId, (connection, transaction) =>
                 Avatars.SwitchAsync(connection, transaction, message.JobId, message.UserId, thumbnails[0], thumbnails[1], cancellationToken),
                 cancellationToken);
+            bell.Ring();   // the message for the copies on old posts
             await cache.UsersChangedAsync([message.UserId], cancellationToken);   // every clone shows the new picture
             return JobStates.Done;
         }, cancellationToken);

@@ -5,19 +5,20 @@ using Crumbs.Domain.Messaging;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using StackExchange.Redis;
 
 namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// Publishes what the outbox holds, from one worker replica at a time (the lead, see <see cref="OutboxSignal"/>): two
-/// relays woken by every NOTIFY cost Postgres a batch query and a commit each per post. Each batch still locks its rows
+/// relays woken by every commit cost Postgres a batch query and a commit each per post. Each batch still locks its rows
 /// (FOR UPDATE SKIP LOCKED), so a handover never sends a row twice; a row is marked sent only after the broker
-/// confirmed it, so a crash in between sends it again, which idempotent consumers absorb. Woken by NOTIFY, it gathers
+/// confirmed it, so a crash in between sends it again, which idempotent consumers absorb. Woken by the outbox's bell, it gathers
 /// rows for <see cref="Gather"/> first, so a busy outbox goes out in batches rather than a transaction per row; it polls
 /// every second besides, and after a broker outage simply retries until publishing works again.
 /// </summary>
-public sealed partial class OutboxRelay(NpgsqlDataSource db, SessionConnections sessions, MessagePublisher publisher, MessagingMetrics metrics,
-    ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(NpgsqlDataSource db, SessionConnections sessions, IConnectionMultiplexer redis,
+    MessagePublisher publisher, MessagingMetrics metrics, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -26,7 +27,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource db, SessionConnections 
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
     private const int FailuresBeforeStepDown = 3;
 
-    private readonly OutboxSignal _signal = new(sessions.DataSource, logger);
+    private readonly OutboxSignal _signal = new(sessions.DataSource, redis, logger);
     private long _backlog; // read by the gauge on another thread
     private long _backlogCountedAt;
 

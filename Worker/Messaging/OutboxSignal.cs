@@ -1,15 +1,18 @@
+using Crumbs.Domain.Messaging;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Crumbs.Worker.Messaging;
 
 /// <summary>
 /// Decides which replica relays and tells it when rows have committed. One replica at a time holds a Postgres
-/// session advisory lock on a connection of its own, which also LISTENs for the outbox's insert trigger: only the
-/// holder relays and is woken by NOTIFY, and the others stay idle, trying the lock once a second. The lock ends with
-/// its session, so a replica that dies (SIGKILL included) hands over within a second; one that freezes holds it at
-/// most <see cref="FrozenFor"/> (Postgres ends an idle session then). If the connection is lost the relay still polls.
+/// session advisory lock on a connection of its own: only the holder relays and is woken by the outbox's bell
+/// (<see cref="OutboxBell"/>, rung after each commit that wrote outbox rows), and the others stay idle, trying the
+/// lock once a second. The lock ends with its session, so a replica that dies (SIGKILL included) hands over within a
+/// second; one that freezes holds it at most <see cref="FrozenFor"/> (Postgres ends an idle session then). If the
+/// connection or Redis is lost the relay still polls.
 /// </summary>
-internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) : IDisposable
+internal sealed partial class OutboxSignal(NpgsqlDataSource db, IConnectionMultiplexer redis, ILogger logger) : IDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
@@ -41,11 +44,12 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
         }
     }
 
-    /// <summary>Returns when a NOTIFY arrives (true) or the time is up (false), whichever comes first.</summary>
+    /// <summary>Returns when the bell rings (true) or the time is up (false), whichever comes first.</summary>
     public Task<bool> WaitAsync(TimeSpan atMost, CancellationToken cancellationToken) => _raised.WaitAsync(atMost, cancellationToken);
 
     public async Task ListenAsync(CancellationToken stoppingToken)
     {
+        await HearBellAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -89,21 +93,34 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
             await Task.Delay(Retry, stoppingToken);
         }
 
-        connection.Notification += (_, _) => Raise();
-        await ExecuteAsync<object>(connection,
-            $"set idle_session_timeout = '{(int)FrozenFor.TotalMilliseconds}ms'; listen outbox", stoppingToken);
+        await ExecuteAsync<object>(connection, $"set idle_session_timeout = '{(int)FrozenFor.TotalMilliseconds}ms'", stoppingToken);
         _leading = true;
-        Raise(); // rows committed while nobody listened
-        var lastStatement = TimeProvider.System.GetTimestamp();
+        Raise(); // rows committed while nobody led
         while (true)
         {
-            await connection.WaitAsync(KeepAlive, stoppingToken);
-            if (TimeProvider.System.GetElapsedTime(lastStatement) >= KeepAlive)
+            // A statement now and then keeps the session from counting as idle while this replica lives.
+            await Task.Delay(KeepAlive, stoppingToken);
+            await ExecuteAsync<object>(connection, "select 1", stoppingToken);
+        }
+    }
+
+    /// <summary>Every replica hears the bell; only the lead acts on it. Registered with the Redis connection, so it is
+    /// heard again after every reconnect.</summary>
+    private async Task HearBellAsync()
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(OutboxBell.Channel, (_, _) =>
             {
-                // A statement now and then keeps the session from counting as idle while this replica lives.
-                await ExecuteAsync<object>(connection, "select 1", stoppingToken);
-                lastStatement = TimeProvider.System.GetTimestamp();
-            }
+                if (_leading)
+                {
+                    Raise();
+                }
+            });
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogBellDeaf(logger, e);
         }
     }
 
@@ -116,7 +133,7 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
         try
         {
             using var quickly = new CancellationTokenSource(Retry);
-            await ExecuteAsync<object>(connection, "unlisten *; select pg_advisory_unlock_all(); reset idle_session_timeout", quickly.Token);
+            await ExecuteAsync<object>(connection, "select pg_advisory_unlock_all(); reset idle_session_timeout", quickly.Token);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
         {
@@ -148,4 +165,7 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource db, ILogger logger) 
 
     [LoggerMessage(LogLevel.Warning, "The outbox relay lost its lead connection; polling meanwhile")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "The outbox relay could not subscribe to its bell; it polls every second")]
+    private static partial void LogBellDeaf(ILogger logger, Exception exception);
 }
