@@ -31,6 +31,7 @@ builder.Services.AddBaking(builder.Configuration);
 builder.AddHousekeeping();
 builder.Services.AddSingleton<JobRun>();
 builder.Services.AddSingleton<TimelineTelemetry>();
+builder.Services.AddSingleton<FanOutGroups>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -22,20 +22,21 @@ public sealed partial class NewPosts(IConnectionMultiplexer redis, OnlineReaders
     /// Names only the readers with a live page open (<see cref="OnlineReaders"/>): nobody else has a page to tell.
     /// Best effort: the timelines are written; a page that misses the hint catches up when it asks. Called after the
     /// timelines are written, and a page asks after its clone has marked it online, so a reader who connects during
-    /// the fan-out is either named here or reads the post when it asks.
+    /// the fan-out is either named here or reads the post when it asks. One look-up of who is online serves all the
+    /// posts of a fan-out group.
     /// </summary>
-    public async Task PublishAsync(long postId, long authorId, IReadOnlyCollection<long> readers)
+    public async Task PublishAsync(IReadOnlyList<NewPost> posts)
     {
         try
         {
             var subscriber = redis.GetSubscriber();
-            var named = await online.OfAsync(readers);
-            await Task.WhenAll(named.Chunk(ReadersPerMessage).Select(chunk =>
-                subscriber.PublishAsync(RedisChannel.Literal(Channel), Format(new NewPost(postId, authorId, chunk)))));
+            var named = (await online.OfAsync([.. posts.SelectMany(p => p.Readers).Distinct()])).ToHashSet();
+            await Task.WhenAll(posts.SelectMany(post => post.Readers.Where(named.Contains).Chunk(ReadersPerMessage).Select(chunk =>
+                subscriber.PublishAsync(RedisChannel.Literal(Channel), Format(post with { Readers = chunk })))));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            LogPublishFailed(logger, e, postId);
+            LogPublishFailed(logger, e, posts.Count);
         }
     }
 
@@ -74,6 +75,6 @@ public sealed partial class NewPosts(IConnectionMultiplexer redis, OnlineReaders
         return new NewPost(postId, authorId, [.. readers]);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Could not tell the web clones about post {PostId}; open pages catch up when they ask")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, long postId);
+    [LoggerMessage(LogLevel.Warning, "Could not tell the web clones about {Count} new post(s); open pages catch up when they ask")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count);
 }

@@ -9,6 +9,9 @@ public interface IMessageHandler<in TMessage>
 {
     static abstract string Queue { get; }
 
+    /// <summary>How many of the queue's messages one replica handles at once; it takes four times as many ahead (prefetch).</summary>
+    static virtual ushort Concurrency => 4;
+
     Task HandleAsync(TMessage message, Delivery delivery, CancellationToken cancellationToken);
 }
 

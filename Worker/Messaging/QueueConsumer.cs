@@ -19,8 +19,8 @@ public sealed partial class QueueConsumer<TMessage, THandler>(
     : BackgroundService
     where THandler : IMessageHandler<TMessage>
 {
-    private const ushort Prefetch = 16;
-    private const ushort Concurrency = 4;
+    private static readonly ushort Concurrency = THandler.Concurrency;
+    private static readonly ushort Prefetch = (ushort)(4 * THandler.Concurrency);
     private static readonly KeyValuePair<string, object?> QueueTag = MessagingTelemetry.QueueTag(THandler.Queue);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
