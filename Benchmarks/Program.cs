@@ -142,7 +142,7 @@ var scenarios = new List<(string Key, string Title, string Via, Func<Uri, Task<W
     ("timeline-table", "timeline 2: denormalized table", "direct", u => wrk.RunSequenceAsync(u, ColdPages("table"), options.Seconds)),
     ("timeline-cached-result", "timeline 3: cached query result", "direct", u => wrk.RunAsync(u, Bench("cached-result"), options.Seconds)),
     ("timeline-cached-objects", "timeline 4: cached objects (ids + MGET)", "direct", u => wrk.RunAsync(u, Bench("cached-objects"), options.Seconds)),
-    ("write", "write: POST /api/posts (8 connections)", "direct", u => wrk.RunAsync(u, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds, connections: 8)),
+    ("write", "write: POST /api/posts (8 connections)", "direct", u => wrk.RunEachOnItsOwnAsync(u, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds)),
     ("mixed", "mixed: 90% home timeline, 10% POST", "direct", u => wrk.RunAsync(u,
         [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders, Weight: 9)), .. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))], options.Seconds)),
 };
@@ -156,8 +156,8 @@ for (var i = 0; i < scenarios.Count; i++)
     {
         // The write path's code is warmed like the reads' (without it the JIT's thread took ≈ 10% of the machine's
         // samples during the measurement); its posts are fanned out before anything is measured.
-        await Retry("warm-up, writes", () => wrk.RunAsync(direct, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))],
-            options.Warmup / 2, connections: 8));
+        await Retry("warm-up, writes", () => wrk.RunEachOnItsOwnAsync(direct, [.. readers.Select(r => new WrkRequest("POST", "/api/posts", r.WriteHeaders, postBody))],
+            options.Warmup / 2));
         await data.SettleAsync(TimeSpan.FromMinutes(1), fewId);
     }
 

@@ -15,7 +15,7 @@ public sealed record WrkResult(long Requests, double Seconds, double P50Ms, doub
     public double Rps => Requests / Seconds;
 }
 
-/// <summary>Runs wrk with a generated Lua script: random requests from a list, or a sequence that never repeats.</summary>
+/// <summary>Runs wrk with a generated Lua script: random requests from a list, each connection its own request, or a sequence that never repeats.</summary>
 public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<int>>> processes)
 {
     private int _scripts;
@@ -33,7 +33,22 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
             function request() local i = offset + n * {{threads}}; n = n + 1; return wrk.format("GET", {{luaPathOfI}}) end
             """, seconds, threads, connections);
 
-    private static string RandomScript(IReadOnlyList<WrkRequest> requests, double? delayMs)
+    /// <summary>
+    /// One connection (and wrk thread) per request, each sending only its own, one at a time: n users each posting as fast
+    /// as they can. Drawn at random from the list, two connections often sent the same user's request at once.
+    /// </summary>
+    public Task<WrkResult> RunEachOnItsOwnAsync(Uri target, IReadOnlyList<WrkRequest> requests, double seconds) =>
+        RunScriptAsync(target, Specs(requests) + """
+            local count = 0
+            function setup(thread) count = count + 1; thread:set("index", count) end
+            local req
+            function init(args) local s = specs[index]; req = wrk.format(s[1], s[2], s[3], s[4]) end
+            function request() return req end
+
+            """, seconds, threads: requests.Count, connections: requests.Count);
+
+    /// <summary>The requests as a Lua table, specs, each once per unit of its weight.</summary>
+    private static string Specs(IReadOnlyList<WrkRequest> requests)
     {
         var lua = new StringBuilder("local specs = {\n");
         foreach (var r in requests)
@@ -45,8 +60,13 @@ public sealed class Wrk(string workDir, Func<Dictionary<string, IReadOnlyList<in
             }
         }
 
+        return lua.Append("}\n").ToString();
+    }
+
+    private static string RandomScript(IReadOnlyList<WrkRequest> requests, double? delayMs)
+    {
+        var lua = new StringBuilder(Specs(requests));
         lua.Append("""
-            }
             local reqs = {}
             function init(args)
               for i, s in ipairs(specs) do reqs[i] = wrk.format(s[1], s[2], s[3], s[4]) end
