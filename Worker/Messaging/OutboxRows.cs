@@ -31,12 +31,16 @@ internal static class OutboxRows
         (await transaction.Connection!.QueryAsync<Row>(new CommandDefinition(
             TakeBatch, new { limit }, transaction, cancellationToken: cancellationToken))).AsList();
 
-    /// <summary>Marks rows sent at the time the broker confirmed each.</summary>
+    /// <summary>
+    /// Marks rows sent at the time the broker confirmed each. The rows are found by primary key (`o.id = any(@ids)`):
+    /// joined to the unnested arrays alone, Postgres hashed them and scanned the whole outbox, sent rows included, for
+    /// every batch (≈ 2 ms a batch once a write benchmark had filled it, and growing with it).
+    /// </summary>
     public static Task MarkSentAsync(NpgsqlTransaction transaction, IReadOnlyCollection<(long Id, DateTime ConfirmedAt)> sent) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition(
             """
             update outbox o set sent_at = s.confirmed_at, attempts = attempts + 1
-            from unnest(@ids, @confirmedAt) as s(id, confirmed_at) where o.id = s.id
+            from unnest(@ids, @confirmedAt) as s(id, confirmed_at) where o.id = s.id and o.id = any(@ids)
             """,
             new { ids = sent.Select(s => s.Id).ToArray(), confirmedAt = sent.Select(s => s.ConfirmedAt).ToArray() }, transaction));
 
