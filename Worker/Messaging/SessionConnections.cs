@@ -4,8 +4,8 @@ using Npgsql;
 namespace Crumbs.Worker.Messaging;
 
 /// <summary>
-/// Unpooled connections to the app's database, for code that keeps state on its session (the outbox signal's LISTEN,
-/// its session advisory lock and idle timeout). Closing one ends the session and all of that with it, so nothing it
+/// Unpooled connections to the app's database, for code that keeps state on its session (the outbox signal's
+/// session advisory lock and idle timeout). Closing one ends the session and all of that with it, so nothing it
 /// did reaches a pooled connection: the pooled ones go back to their pool without Npgsql's reset (see AddBackends).
 /// </summary>
 public sealed class SessionConnections : IDisposable
