@@ -16,7 +16,9 @@ namespace Crumbs.Worker.Timelines;
 /// WAL flush, its two Redis calls, and the worker's waits between them.
 /// While one group is being written, the deliveries that arrive wait and form the next group, so a quiet queue still
 /// writes each post at once, and a busy one writes bigger groups.
-/// A group that fails is written again post by post, so one bad message fails (and is retried, then parked) alone.
+/// A group meets an entry that is there already only when a message comes again or a backfill wrote the row: then the
+/// group is written once more with inserts that skip such entries. A group that fails otherwise is written again post by
+/// post, so one bad message fails (and is retried, then parked) alone.
 /// </summary>
 public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> options, CacheInvalidation cache, NewPosts live,
     IHostApplicationLifetime lifetime)
@@ -67,7 +69,7 @@ public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> 
 
             try
             {
-                await WriteGroupAsync(group);
+                await WriteGroupOnceMoreIfWrittenAsync(group);
                 group.ForEach(w => w.Done.TrySetResult());
             }
             catch (Exception) when (group.Count > 1)
@@ -88,7 +90,7 @@ public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> 
     {
         try
         {
-            await WriteGroupAsync([one]);
+            await WriteGroupAsync([one], tolerant: true);
             one.Done.TrySetResult();
         }
         catch (Exception e)
@@ -97,11 +99,28 @@ public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> 
         }
     }
 
-    private async Task WriteGroupAsync(IReadOnlyList<Waiting> group)
+    /// <summary>
+    /// Plain inserts first; if an entry was there already, the whole group again with inserts that skip such entries
+    /// (<see cref="FanOutStatement"/>). The first try's transaction is rolled back, so nothing is written twice.
+    /// </summary>
+    private async Task WriteGroupOnceMoreIfWrittenAsync(IReadOnlyList<Waiting> group)
+    {
+        try
+        {
+            await WriteGroupAsync(group, tolerant: false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await WriteGroupAsync(group, tolerant: true);
+        }
+    }
+
+    private async Task WriteGroupAsync(IReadOnlyList<Waiting> group, bool tolerant)
     {
         using var activity = MessagingTelemetry.Source.StartActivity("fan-out group", ActivityKind.Internal, parentContext: default,
             links: group.Where(w => w.Trace != default).Select(w => new ActivityLink(w.Trace)));
         activity?.SetTag("crumbs.fanout.posts", group.Count);
+        activity?.SetTag("crumbs.fanout.tolerant", tolerant);
         var stopping = lifetime.ApplicationStopping;
         var readers = new List<long[]>(group.Count);
         await using (var connection = await db.OpenConnectionAsync(stopping))
@@ -111,7 +130,7 @@ public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> 
             batch.BatchCommands.Add(new NpgsqlBatchCommand(FanOutStatement.GenericPlan));
             foreach (var waiting in group)
             {
-                batch.BatchCommands.Add(FanOutStatement.For(waiting.Message, options.Value));
+                batch.BatchCommands.Add(FanOutStatement.For(waiting.Message, options.Value, tolerant));
             }
 
             await using (var reader = await batch.ExecuteReaderAsync(stopping))
