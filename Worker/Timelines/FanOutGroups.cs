@@ -21,7 +21,7 @@ namespace Crumbs.Worker.Timelines;
 /// post, so one bad message fails (and is retried, then parked) alone.
 /// </summary>
 public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> options, CacheInvalidation cache, NewPosts live,
-    IHostApplicationLifetime lifetime)
+    TimelineTelemetry telemetry, IHostApplicationLifetime lifetime)
 {
     private readonly Lock _lock = new();
     private List<Waiting> _waiting = [];
@@ -111,6 +111,7 @@ public sealed class FanOutGroups(NpgsqlDataSource db, IOptions<TimelineOptions> 
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
+            telemetry.FanOutRewritten.Add(1);
             await WriteGroupAsync(group, tolerant: true);
         }
     }
