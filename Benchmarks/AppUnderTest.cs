@@ -108,7 +108,10 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         .Order().ToList();
 
     /// <summary>Each web replica's own address, behind the proxy.</summary>
-    public IReadOnlyList<Uri> WebReplicas() => Pids("web")
+    public IReadOnlyList<Uri> WebReplicas() => Replicas("web");
+
+    /// <summary>Each replica's own address (web or worker).</summary>
+    public IReadOnlyList<Uri> Replicas(string service) => Pids(service)
         .Select(pid => new Uri(Procs.Environment(pid)["ASPNETCORE_URLS"].Split(';')[0]))
         .ToList();
 

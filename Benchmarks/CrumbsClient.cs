@@ -59,6 +59,25 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
         return Cookies(response).Split("; ").Single(c => c.StartsWith("crumbs.session=", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Asks a worker for a bake now (its operator endpoint) and waits for it: the seconds it took, or null if it had not
+    /// finished within the endpoint's minute. The next scheduled bake comes one interval after this one's start.
+    /// </summary>
+    public async Task<double?> BakeNowAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/bakes");
+        request.Headers.Add("X-Crumbs-Admin-Key", adminKey);
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        var run = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (run.GetProperty("endedAt").GetDateTime() - run.GetProperty("startedAt").GetDateTime()).TotalSeconds;
+    }
+
     /// <summary>The replica's managed heap in MiB after a full compacting collection (bench endpoint, operator key).</summary>
     public async Task<double> ManagedHeapMiBAsync()
     {

@@ -11,7 +11,7 @@ namespace Crumbs.Benchmarks;
 /// before it, and each replica's peak memory.
 /// </summary>
 public sealed record SizeResult(int Posts, int Users, int Follows, long TimelineEntries, double SeedSeconds, SettleResult Settle,
-    Dictionary<string, WrkResult> Reads, Dictionary<string, WrkResult> BareBefore, WrkResult Plaintext, WrkResult Bare,
+    Dictionary<string, WrkResult> Reads, Dictionary<string, WrkResult> BareBefore, Dictionary<string, double?> BakeSeconds, WrkResult Plaintext, WrkResult Bare,
     double[] WebPeakMiB, double[] WorkerPeakMiB, int ActiveUsers, string SeedSteps, double SizeSeconds, bool PeaksSinceSeed)
 {
     /// <summary>
@@ -82,16 +82,20 @@ public static class Sizes
 
             var bareResult = await wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds);
             var plaintext = await wrk.RunAsync(direct, [new("GET", "/bench/plaintext")], options.BaselineSeconds);
-            var (reads, bareBefore) = (new Dictionary<string, WrkResult>(), new Dictionary<string, WrkResult>());
+            var (reads, bareBefore, bakes) = (new Dictionary<string, WrkResult>(), new Dictionary<string, WrkResult>(), new Dictionary<string, double?>());
+            using var worker = new CrumbsClient(app.Replicas("worker")[0], app.AdminKey);
             foreach (var (key, title) in Reads)
             {
+                // A bake first, so the next scheduled one (an interval after its start) falls after this read: at 1M a
+                // bake of 1,000 readers' suggestions is seconds of Postgres, and one had landed inside a read.
+                bakes[key] = await worker.BakeNowAsync();
                 // Bare Kestrel again right before each read: the machine's speed moved by a quarter between sizes.
                 bareBefore[key] = await wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds);
                 reads[key] = await wrk.RunAsync(direct, key == "home-warm" ? home : Bench(key["timeline-".Length..]), options.Seconds);
                 say($"{Options.SizeLabel(posts)} posts, {title}: {reads[key].Rps:0} req/s, p99 {reads[key].P99Ms:0.0} ms, {reads[key].Errors} errors; bare Kestrel just before {bareBefore[key].Rps:0}");
             }
 
-            sizes.Add(new SizeResult(posts, users, follows, entries, Math.Round(seedSeconds, 1), settled, reads, bareBefore, plaintext, bareResult,
+            sizes.Add(new SizeResult(posts, users, follows, entries, Math.Round(seedSeconds, 1), settled, reads, bareBefore, bakes, plaintext, bareResult,
                 [.. app.Pids("web").Select(p => Math.Round(Procs.PeakMiB(p)))], [.. app.Pids("worker").Select(p => Math.Round(Procs.PeakMiB(p)))],
                 seeded.GetProperty("activeUsers").GetInt32(), CrumbsClient.Steps(seeded), Math.Round(sizeClock.Elapsed.TotalSeconds), reset));
             say($"size done in {sizes[^1].SizeSeconds:0} s from start; stopping this size's Crumbs (peak RSS web {string.Join("/", sizes[^1].WebPeakMiB)} MiB, worker {string.Join("/", sizes[^1].WorkerPeakMiB)} MiB) ...");
@@ -155,6 +159,10 @@ public static class Sizes
         yield return $"{(ratio >= 10 ? "MET   " : "MISSED")} cached objects vs JOIN at {Options.SizeLabel(large.Posts)} posts: {ratio:0.0}× (goal ≥ 10×); JOIN {small.Reads["timeline-join"].Rps:0} → {large.Reads["timeline-join"].Rps:0} req/s";
     }
 
+    private static string Bakes(SizeResult s) => s.BakeSeconds.Values.Any(b => b is null)
+        ? "did not finish within a minute once or more"
+        : $"{s.BakeSeconds.Values.Min():0.0}–{s.BakeSeconds.Values.Max():0.0} s";
+
     public static string Markdown(IReadOnlyList<SizeResult> sizes, string runId, string chartPath)
     {
         var md = new StringBuilder();
@@ -173,7 +181,7 @@ public static class Sizes
         md.AppendLine();
         foreach (var s in sizes)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- {Options.SizeLabel(s.Posts)} posts: seeded in {s.SeedSeconds:0} s ({s.SeedSteps}); {s.SizeSeconds:0} s from a fresh app to its last read; bare Kestrel before each read {s.BareBefore.Values.Min(b => b.Rps):0}–{s.BareBefore.Values.Max(b => b.Rps):0} req/s (median {s.BareMedian:0}); peak RSS {(s.PeaksSinceSeed ? "since the data settled (the seed's own peak left out)" : "since each process started (the seed's included: the peak could not be reset)")}.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {Options.SizeLabel(s.Posts)} posts: seeded in {s.SeedSeconds:0} s ({s.SeedSteps}); {s.SizeSeconds:0} s from a fresh app to its last read; bare Kestrel before each read {s.BareBefore.Values.Min(b => b.Rps):0}–{s.BareBefore.Values.Max(b => b.Rps):0} req/s (median {s.BareMedian:0}); the bake before each read {Bakes(s)}; peak RSS {(s.PeaksSinceSeed ? "since the data settled (the seed's own peak left out)" : "since each process started (the seed's included: the peak could not be reset)")}.");
         }
 
         foreach (var goal in Goals(sizes))
