@@ -12,7 +12,8 @@ namespace Crumbs.Benchmarks;
 /// </summary>
 public sealed record SizeResult(int Posts, int Users, int Follows, long TimelineEntries, double SeedSeconds, SettleResult Settle,
     Dictionary<string, WrkResult> Reads, Dictionary<string, WrkResult> BareBefore, Dictionary<string, double?> BakeSeconds, WrkResult Plaintext, WrkResult Bare,
-    double[] WebPeakMiB, double[] WorkerPeakMiB, int ActiveUsers, string SeedSteps, double SizeSeconds, bool PeaksSinceSeed)
+    double[] WebPeakMiB, double[] WorkerPeakMiB, int ActiveUsers, string SeedSteps, double SizeSeconds, bool PeaksSinceSeed,
+    int PlainReaders)
 {
     /// <summary>
     /// The machine's speed while this size was read: the median of bare Kestrel's runs before each read (one 5 s run
@@ -22,6 +23,9 @@ public sealed record SizeResult(int Posts, int Users, int Follows, long Timeline
 
     /// <summary>A read's req/s as a share of <see cref="BareMedian"/>: what the machine's own speed does not move.</summary>
     public double OfBare(string key) => Reads[key].Rps / BareMedian;
+
+    /// <summary>A read's req/s, or "–" where this size did not run it.</summary>
+    public string Rps(string key, string format = "0") => Reads.TryGetValue(key, out var read) ? read.Rps.ToString(format, CultureInfo.InvariantCulture) : "–";
 }
 
 /// <summary>
@@ -32,9 +36,19 @@ public static class Sizes
 {
     public static readonly (string Key, string Title)[] Reads =
     [
-        ("timeline-join", "JOIN"), ("timeline-table", "table"), ("timeline-cached-result", "cached result"),
-        ("timeline-cached-objects", "cached objects"), ("home-warm", "home timeline, warm"),
+        ("timeline-join", "JOIN"), ("timeline-table", "table"), (PlainTable, "table, no celebrity followed"),
+        ("timeline-cached-result", "cached result"), ("timeline-cached-objects", "cached objects"), ("home-warm", "home timeline, warm"),
     ];
+
+    /// <summary>
+    /// The table read again, by readers who follow no celebrity: no celebrity's posts are merged into their pages, so
+    /// it shows what the table itself costs at each size. The 10k size has no celebrity (no author reaches the
+    /// threshold among 1,000 users), so there every reader is one; at 1M a reader follows about six.
+    /// </summary>
+    public const string PlainTable = "timeline-table-plain";
+
+    /// <summary>The app's default Crumbs:Timeline:CelebrityThreshold, which the sweep's apps run with.</summary>
+    private const int CelebrityThreshold = 1000;
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerOptions.Web)
     {
@@ -67,14 +81,19 @@ public static class Sizes
 
             // The peaks below are of serving this size: the seed's own buffers (one replica builds the whole graph) are not.
             var reset = app.Pids("web").Concat(app.Pids("worker")).All(Procs.ResetPeak);
-            var readers = await Task.WhenAll(data.Pick(8, u => u.Active && u.Followers <= 1000 && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
+            var readers = await Task.WhenAll(data.Pick(8, u => u.Active && u.Followers <= CelebrityThreshold && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
             var timelineUsers = data.Pick(200, u => u.Active && u.Following > 0, salt: 3);
+            var followNoCelebrity = (await data.ListAsync(
+                "select f.follower_id from follows f join users a on a.id = f.followee_id group by f.follower_id having max(a.follower_count) <= @threshold",
+                r => r.GetInt64(0), ("threshold", CelebrityThreshold))).ToHashSet();
+            var plainUsers = data.Pick(200, u => u.Active && u.Following > 0 && followNoCelebrity.Contains(u.Id), salt: 3);
             var wrk = new Wrk(results, () => new()
             {
                 ["web"] = app.Pids("web"), ["worker"] = app.Pids("worker"), ["postgres"] = app.ServerPids("postgres"),
                 ["redis"] = app.ServerPids("redis"), ["rabbitmq"] = app.ServerPids("rabbitmq"), ["bare"] = [barePid], ["bench"] = [Environment.ProcessId],
             });
-            WrkRequest[] Bench(string way) => [.. timelineUsers.Select(u => new WrkRequest("GET", $"/bench/timeline/{way}?user={u.Id}"))];
+            WrkRequest[] Bench(string way, IReadOnlyList<DemoUser>? users = null) =>
+                [.. (users ?? timelineUsers).Select(u => new WrkRequest("GET", $"/bench/timeline/{way}?user={u.Id}"))];
             WrkRequest[] home = [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders))];
             // Every variant's code too (see Program.cs): the JOIN and the table otherwise paid the JIT in their own measurement.
             await wrk.RunAsync(direct, [.. home, .. Bench("cached-objects"), .. Bench("cached-result"), .. Bench("table"), .. Bench("join"),
@@ -86,18 +105,25 @@ public static class Sizes
             using var worker = new CrumbsClient(app.Replicas("worker")[0], app.AdminKey);
             foreach (var (key, title) in Reads)
             {
+                if (key == PlainTable && plainUsers.Count == 0)
+                {
+                    say($"{Options.SizeLabel(posts)} posts, {title}: no active reader follows no celebrity; not read");
+                    continue;
+                }
+
                 // A bake first, so the next scheduled one (an interval after its start) falls after this read: at 1M a
                 // bake of 1,000 readers' suggestions is seconds of Postgres, and one had landed inside a read.
                 bakes[key] = await worker.BakeNowAsync();
                 // Bare Kestrel again right before each read: the machine's speed moved by a quarter between sizes.
                 bareBefore[key] = await wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds);
-                reads[key] = await wrk.RunAsync(direct, key == "home-warm" ? home : Bench(key["timeline-".Length..]), options.Seconds);
-                say($"{Options.SizeLabel(posts)} posts, {title}: {reads[key].Rps:0} req/s, p99 {reads[key].P99Ms:0.0} ms, {reads[key].Errors} errors; bare Kestrel just before {bareBefore[key].Rps:0}");
+                var requests = key switch { "home-warm" => home, PlainTable => Bench("table", plainUsers), _ => Bench(key["timeline-".Length..]) };
+                reads[key] = await wrk.RunAsync(direct, requests, options.Seconds);
+                say($"{Options.SizeLabel(posts)} posts, {title}{(key == PlainTable ? $" ({plainUsers.Count} readers)" : "")}: {reads[key].Rps:0} req/s, p99 {reads[key].P99Ms:0.0} ms, {reads[key].Errors} errors; bare Kestrel just before {bareBefore[key].Rps:0}");
             }
 
             sizes.Add(new SizeResult(posts, users, follows, entries, Math.Round(seedSeconds, 1), settled, reads, bareBefore, bakes, plaintext, bareResult,
                 [.. app.Pids("web").Select(p => Math.Round(Procs.PeakMiB(p)))], [.. app.Pids("worker").Select(p => Math.Round(Procs.PeakMiB(p)))],
-                seeded.GetProperty("activeUsers").GetInt32(), CrumbsClient.Steps(seeded), Math.Round(sizeClock.Elapsed.TotalSeconds), reset));
+                seeded.GetProperty("activeUsers").GetInt32(), CrumbsClient.Steps(seeded), Math.Round(sizeClock.Elapsed.TotalSeconds), reset, plainUsers.Count));
             say($"size done in {sizes[^1].SizeSeconds:0} s from start; stopping this size's Crumbs (peak RSS web {string.Join("/", sizes[^1].WebPeakMiB)} MiB, worker {string.Join("/", sizes[^1].WorkerPeakMiB)} MiB) ...");
         }
 
@@ -125,7 +151,7 @@ public static class Sizes
         foreach (var s in sizes)
         {
             text.AppendLine($"{s.Posts,8} {s.Users,7} {s.Follows,9} {s.TimelineEntries,10} {s.SeedSeconds,6:0} " +
-                string.Join(" ", Reads.Select(r => $"{s.Reads[r.Key].Rps,14:0}")) + $" {s.Plaintext.Rps,9:0} {s.Bare.Rps,7:0}  {string.Join("/", s.WebPeakMiB)} | {string.Join("/", s.WorkerPeakMiB)}");
+                string.Join(" ", Reads.Select(r => $"{s.Rps(r.Key),14}")) + $" {s.Plaintext.Rps,9:0} {s.Bare.Rps,7:0}  {string.Join("/", s.WebPeakMiB)} | {string.Join("/", s.WorkerPeakMiB)}");
         }
 
         foreach (var goal in Goals(sizes))
@@ -155,6 +181,15 @@ public static class Sizes
                 $"{Signed(change)} as a share of the size's bare Kestrel ({small.OfBare(key):0.000} → {large.OfBare(key):0.000}; req/s {Signed(raw)}) (goal within ±20%)";
         }
 
+        // Not a goal of its own: how much of the table's change is the celebrities' merge rather than the table's size.
+        if (small.Reads.TryGetValue(PlainTable, out var smallPlain) && large.Reads.TryGetValue(PlainTable, out var largePlain))
+        {
+            var change = largePlain.Rps / large.BareMedian / (smallPlain.Rps / small.BareMedian) - 1;
+            yield return $"FOR COMPARISON {Reads.First(r => r.Key == PlainTable).Title} ({small.PlainReaders} and {large.PlainReaders} readers) from " +
+                $"{Options.SizeLabel(small.Posts)} to {Options.SizeLabel(large.Posts)} posts: {Signed(change)} as a share of the size's bare Kestrel " +
+                $"({small.OfBare(PlainTable):0.000} → {large.OfBare(PlainTable):0.000}; req/s {Signed(largePlain.Rps / smallPlain.Rps - 1)})";
+        }
+
         var ratio = large.Reads["timeline-cached-objects"].Rps / large.Reads["timeline-join"].Rps;
         yield return $"{(ratio >= 10 ? "MET   " : "MISSED")} cached objects vs JOIN at {Options.SizeLabel(large.Posts)} posts: {ratio:0.0}× (goal ≥ 10×); JOIN {small.Reads["timeline-join"].Rps:0} → {large.Reads["timeline-join"].Rps:0} req/s";
     }
@@ -174,7 +209,7 @@ public static class Sizes
         {
             md.AppendLine(
                 $"| {s.Posts:N0} | {s.Users:N0}{(s.ActiveUsers < s.Users ? $" ({(double)s.ActiveUsers / s.Users:0%} active)" : "")} | {s.Follows:N0} | {s.TimelineEntries:N0} | {s.SeedSeconds:0} | vacuum {s.Settle.VacuumSeconds:0} s, {(s.Settle.Quiet ? "quiet" : "busy")} after {s.Settle.QuietAfterSeconds:0} s | " +
-                string.Join(" | ", Reads.Select(r => $"{s.Reads[r.Key].Rps:0} ({s.Reads[r.Key].P99Ms:0.0})")) +
+                string.Join(" | ", Reads.Select(r => s.Reads.TryGetValue(r.Key, out var read) ? $"{read.Rps:0} ({read.P99Ms:0.0})" : "–")) +
                 $" | {s.Plaintext.Rps:0} | {s.Bare.Rps:0} | {string.Join(" / ", s.WebPeakMiB)} | {string.Join(" / ", s.WorkerPeakMiB)} |");
         }
 
@@ -186,7 +221,8 @@ public static class Sizes
 
         foreach (var goal in Goals(sizes))
         {
-            md.AppendLine("- " + goal.Replace("MET   ", "met:", StringComparison.Ordinal).Replace("MISSED", "**missed**:", StringComparison.Ordinal));
+            md.AppendLine("- " + goal.Replace("MET   ", "met:", StringComparison.Ordinal).Replace("MISSED", "**missed**:", StringComparison.Ordinal)
+                .Replace("FOR COMPARISON", "for comparison:", StringComparison.Ordinal));
         }
 
         md.AppendLine();
@@ -198,7 +234,7 @@ public static class Sizes
     public static string Svg(IReadOnlyList<SizeResult> sizes)
     {
         const int left = 70, top = 40, width = 520, height = 300;
-        string[] colours = ["#c0392b", "#e07b39", "#8e44ad", "#27ae60", "#3b7dd8"];
+        string[] colours = ["#c0392b", "#e07b39", "#f1c40f", "#8e44ad", "#27ae60", "#3b7dd8"];
         var (minX, maxX) = (Math.Log10(sizes.Min(s => s.Posts)), Math.Log10(sizes.Max(s => s.Posts)));
         var all = sizes.SelectMany(s => s.Reads.Values.Select(r => Math.Max(1, r.Rps))).ToList();
         var (minY, maxY) = (Math.Floor(Math.Log10(all.Min())), Math.Ceiling(Math.Log10(all.Max())));
@@ -223,9 +259,10 @@ public static class Sizes
         for (var i = 0; i < Reads.Length; i++)
         {
             var (key, title) = Reads[i];
-            var points = string.Join(" ", sizes.Select(s => string.Create(CultureInfo.InvariantCulture, $"{X(s.Posts):0},{Y(s.Reads[key].Rps):0}")));
+            var read = sizes.Where(s => s.Reads.ContainsKey(key)).ToList();
+            var points = string.Join(" ", read.Select(s => string.Create(CultureInfo.InvariantCulture, $"{X(s.Posts):0},{Y(s.Reads[key].Rps):0}")));
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<polyline points="{points}" fill="none" stroke="{colours[i]}" stroke-width="2"/>""");
-            foreach (var s in sizes)
+            foreach (var s in read)
             {
                 svg.AppendLine(CultureInfo.InvariantCulture, $"""<circle cx="{X(s.Posts):0}" cy="{Y(s.Reads[key].Rps):0}" r="3" fill="{colours[i]}"/>""");
             }
