@@ -33,12 +33,15 @@ public static class Backends
     public static TBuilder AddBackends<TBuilder>(this TBuilder builder, bool statelessSessions = false) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisClient("cache", configureOptions: Timeouts.Apply);
+        var poolSize = ConnectionPool.Size(builder.Configuration);
         builder.AddNpgsqlDataSource("db", configureDataSourceBuilder: db =>
         {
             Timeouts.Apply(db);
             // The same few statements run all day: prepared once per connection, Postgres stops parsing and planning
             // them on every call (the write path's CTEs and the fan-out were most of its CPU per post).
             db.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            db.ConnectionStringBuilder.MaxPoolSize = poolSize;
+            db.ConnectionStringBuilder.ApplicationName = Replica.Name;   // pg_stat_activity names the clone of every connection
             db.ConnectionStringBuilder.NoResetOnClose = statelessSessions;
         });
         builder.AddObjectCache();

@@ -19,6 +19,8 @@ public sealed class CrumbsApp : IAsyncLifetime
     /// <summary>A returning user's rebuilt home timeline holds this many posts at most (default 800), so a test can reach it.</summary>
     public const int TimelineRebuildSize = 5;
     public const int MaxRetries = 5;
+    /// <summary>Postgres connections a web replica keeps at most (default 8), set apart from the default so a test sees the setting work.</summary>
+    public const int WebDatabasePoolSize = 6;
     /// <summary>Wrong passwords for one handle, from all addresses together, before every address waits (default 100).</summary>
     public const int SignInFailuresPerHandle = 30;
     /// <summary>How long the baking lease holds without renewal: the longest a dead baker keeps the others waiting.</summary>
@@ -108,6 +110,7 @@ public sealed class CrumbsApp : IAsyncLifetime
 
         // Lets a test see every SQL statement a request runs (X-Capture-Sql); see Web/Hosting/SqlCapture.cs.
         builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Crumbs__Diagnostics__SqlCapture", "true")
+            .WithEnvironment("Crumbs__Database__MaxPoolSize", WebDatabasePoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture))
             // Lets the stampede test slow its loads and switch off the distributed locker per request (Web/Hosting/CacheDiagnostics.cs).
             .WithEnvironment("Crumbs__Diagnostics__SlowCacheLoads", "true")
             .WithEnvironment("Crumbs__Diagnostics__SkipDistributedLocker", "true")
