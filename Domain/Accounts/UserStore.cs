@@ -98,6 +98,7 @@ public sealed class UserStore(NpgsqlDataSource db, CacheInvalidation cache, Outb
         }
 
         await transaction.CommitSurelyAsync(db, ct);
+        await connection.CloseAsync();   // back to the pool before the caches are told: the pool is small (ConnectionPool)
         if (renamed)
         {
             bell.Ring();

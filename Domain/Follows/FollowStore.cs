@@ -39,6 +39,7 @@ public sealed class FollowStore(NpgsqlDataSource db, CacheInvalidation cache, Ou
         }
 
         await transaction.CommitSurelyAsync(db, ct);
+        await connection.CloseAsync();   // back to the pool before the caches are told: the pool is small (ConnectionPool)
         bell.Ring();
         await cache.UsersChangedAsync([followerId, followeeId], ct);  // the counters
         await cache.TimelinesChangedAsync([followerId]);             // whose posts the timeline merges

@@ -50,6 +50,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache, Outb
         }
 
         await transaction.CommitSurelyAsync(db, written.Xid, ct);
+        await connection.CloseAsync();   // back to the pool before the caches are told: the pool is small (ConnectionPool)
         bell.Ring();
         await cache.AuthorPostedAsync(authorId, written.Followers, ct);   // post_count, the author's own entry, a celebrity's window
         return new CreatedPost(post, written.Followers);
@@ -102,6 +103,7 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache, Outb
         await Outbox.EnqueueAsync(connection, transaction, Queues.PostDeleted, Guid.CreateVersion7(),
             new PostDeleted(id, authorId), $"post:{id}", ct);
         await transaction.CommitSurelyAsync(db, ct);
+        await connection.CloseAsync();
         bell.Ring();
         await cache.PostsChangedAsync([id], ct);
         await cache.AuthorPostDeletedAsync(authorId, ct);
@@ -122,13 +124,15 @@ public sealed class PostStore(NpgsqlDataSource db, CacheInvalidation cache, Outb
               with removed as (delete from likes where user_id = @userId and post_id = @postId returning post_id)
               update posts set like_count = like_count - 1 where id in (select post_id from removed)
               """;
-        if (await connection.ExecuteAsync(new CommandDefinition(sql, new { postId, userId }, cancellationToken: ct)) > 0)
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, new { postId, userId }, cancellationToken: ct)) > 0;
+        var post = await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
+            $"select {Columns} from posts where id = @postId", new { postId }, cancellationToken: ct));
+        await connection.CloseAsync();
+        if (changed)
         {
             await cache.PostsChangedAsync([postId], ct);             // like_count
         }
 
-        var post = await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
-            $"select {Columns} from posts where id = @postId", new { postId }, cancellationToken: ct));
         if (post is not null)
         {
             await cache.LikeChangedAsync(userId, postId, like);      // the viewer's likes:{userId} set
