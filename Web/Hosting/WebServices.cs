@@ -57,19 +57,7 @@ public static class WebServices
         app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A malformed body or an oversized upload is the client's mistake, whatever the environment.
-            StatusCodeSelector = exception => exception switch
-            {
-                BadHttpRequestException bad => bad.StatusCode,
-                // Postgres refused a value as data (class 22: a NUL in a string, a number out of range): the client's too.
-                Npgsql.PostgresException { SqlState: ['2', '2', ..] } => StatusCodes.Status400BadRequest,
-                // A server that is away or hangs (a timeout): nothing was committed, since after a commit nothing can
-                // fail (CacheInvalidation), so the client may send it again. Sessions live in Redis: without it a
-                // signed-in request cannot be served. It recovers by itself.
-                StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException { IsTransient: true }
-                    => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status500InternalServerError,
-            },
+            StatusCodeSelector = ErrorStatus.For,
             ExceptionHandler = ErrorPages.WriteAsync, // problem details for the API, a readable page for people
         });
         app.UseStatusCodePages(ErrorPages.WriteAsync);
