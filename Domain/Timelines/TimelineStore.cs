@@ -123,7 +123,11 @@ public sealed class TimelineStore(NpgsqlDataSource db, IOptions<TimelineOptions>
             arms.Add($"(select {PostStore.Columns} from posts where author_id = @c{i} and id > @lower and id < @upper order by {order} limit @limit)");
         }
 
-        return new CommandDefinition(string.Join("\nunion all\n", arms), parameters, cancellationToken: ct);
+        // With celebrities' arms, Postgres merges and cuts the page itself: up to limit rows an arm, but only the page's
+        // go back to the web (a reader who follows six sent up to 140 rows for 20). A post in both parts comes once.
+        var merged = string.Join("\nunion all\n", arms);
+        return new CommandDefinition(arms.Count == 1 ? merged
+            : $"select distinct on (id) * from (\n{merged}\n) page order by {order} limit @limit", parameters, cancellationToken: ct);
     }
 
     /// <summary>Which of the baked celebrities the reader follows: their posts are merged in on read.</summary>
