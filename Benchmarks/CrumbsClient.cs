@@ -38,7 +38,7 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
 
     public async Task<Session> SignInAsync(string handle, string password)
     {
-        using var signIn = await _http.PostAsJsonAsync("/api/sessions", new { handle, password });
+        using var signIn = await PostSignInAsync(handle, password);
         signIn.EnsureSuccessStatusCode();
         var session = Cookies(signIn);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/antiforgery");
@@ -47,6 +47,26 @@ public sealed class CrumbsClient(Uri baseAddress, string adminKey) : IDisposable
         antiforgery.EnsureSuccessStatusCode();
         var token = (await antiforgery.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         return new Session(handle, $"{session}; {Cookies(antiforgery)}", token);
+    }
+
+    /// <summary>
+    /// A sign-in, asked again after its Retry-After while the app answers 503: password hashing is CPU work, and a
+    /// replica that several sign-ins reach at once right after a seed can time out on Redis meanwhile.
+    /// </summary>
+    private async Task<HttpResponseMessage> PostSignInAsync(string handle, string password)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await _http.PostAsJsonAsync("/api/sessions", new { handle, password });
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait < TimeSpan.FromSeconds(5) ? wait : TimeSpan.FromSeconds(5));
+        }
     }
 
     /// <summary>A session cookie for a seeded user from the bench-only endpoint (no password hash, no sign-in limit).</summary>
