@@ -9,7 +9,7 @@ namespace Crumbs.Web.Accounts;
 
 /// <summary>Sign-up, sign-in and password changes, shared by the API and the pages.</summary>
 public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher, SignInLimiter limiter, RedisTicketStore sessions,
-    HomeFeeds feeds)
+    HomeFeeds feeds, PasswordWork passwords)
 {
     // Verified when the handle is unknown, so a wrong handle costs as much time as a wrong password.
     private static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(null!, "not a real password");
@@ -24,7 +24,8 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
             return (null, errors, false);
         }
 
-        var user = await users.CreateAsync(normalized!, displayName!.Trim(), hasher.HashPassword(null!, password!), ct);
+        var hash = await passwords.RunAsync(() => hasher.HashPassword(null!, password!), ct);
+        var user = await users.CreateAsync(normalized!, displayName!.Trim(), hash, ct);
         return (user, errors, user is null);
     }
 
@@ -46,7 +47,7 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
         }
 
         var credentials = await users.FindCredentialsAsync(normalized, ct);
-        var verified = hasher.VerifyHashedPassword(null!, credentials?.PasswordHash ?? UnknownUserHash, password);
+        var verified = await passwords.RunAsync(() => hasher.VerifyHashedPassword(null!, credentials?.PasswordHash ?? UnknownUserHash, password), ct);
         if (credentials is not { } found || verified == PasswordVerificationResult.Failed)
         {
             await limiter.FailedAsync(normalized, address);
@@ -66,7 +67,7 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
     public async Task<string?> ChangePasswordAsync(HttpContext http, long userId, string? current, string? next, CancellationToken ct)
     {
         var hash = await users.GetPasswordHashAsync(userId, ct);
-        if (hash is null || hasher.VerifyHashedPassword(null!, hash, current ?? "") == PasswordVerificationResult.Failed)
+        if (hash is null || await passwords.RunAsync(() => hasher.VerifyHashedPassword(null!, hash, current ?? ""), ct) == PasswordVerificationResult.Failed)
         {
             return "The current password is wrong.";
         }
@@ -76,7 +77,7 @@ public sealed class AccountService(UserStore users, IPasswordHasher<User> hasher
             return problem;
         }
 
-        await users.SetPasswordHashAsync(userId, hasher.HashPassword(null!, next!), ct);
+        await users.SetPasswordHashAsync(userId, await passwords.RunAsync(() => hasher.HashPassword(null!, next!), ct), ct);
         await SignOutEverywhereAsync(http, userId);
         await StartSessionAsync(http, userId, http.User.Identity!.Name!);
         return null;

@@ -13,6 +13,7 @@ public static class ErrorStatus
         // fail (CacheInvalidation), so the client may send it again. Sessions live in Redis: without it a
         // signed-in request cannot be served. It recovers by itself.
         StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException { IsTransient: true }
+            or Accounts.PasswordWorkBusyException
             => StatusCodes.Status503ServiceUnavailable,
         // A cancellation the client did not ask for (the handler answers a client that left before it asks this):
         // a command that timed out before it was sent, as StackExchange.Redis reports one on a saturated

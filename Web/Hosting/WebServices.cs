@@ -33,6 +33,7 @@ public static class WebServices
         builder.AddQuotas();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<PasswordWork>();
         builder.Services.AddSingleton<ActiveUsers>();
         builder.Services.AddSingleton<Timelines.Timeline>();
         builder.Services.AddSingleton<Demo.DemoSeeder>();
