@@ -191,13 +191,44 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         }
 
         _appHost.Dispose();
-        try
+        await RemoveDataAsync();
+    }
+
+    /// <summary>
+    /// A fresh data set every run (gigabytes at the default size). The AppHost can exit before its servers do, and
+    /// Postgres still writing its last WAL into the folder failed the delete: so wait for the servers, then delete,
+    /// for up to 30 s.
+    /// </summary>
+    private async Task RemoveDataAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
-            Directory.Delete(DataPath, recursive: true); // a fresh data set every run; gigabytes at the default size
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.WriteLine($"Could not remove {DataPath}: {e.Message}");
+            try
+            {
+                if (!Procs.All().Any(pid => Procs.CommandLine(pid).Contains(DataPath, StringComparison.Ordinal)))
+                {
+                    Directory.Delete(DataPath, recursive: true);
+                    return;
+                }
+            }
+            catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Console.WriteLine($"Could not remove {DataPath}: {e.Message}");
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // a server's last file appeared while deleting: once more
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Console.WriteLine($"Could not remove {DataPath}: its servers were still running after 30 s.");
+                return;
+            }
+
+            await Task.Delay(500);
         }
     }
 
