@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 
 namespace Crumbs.Benchmarks;
 
@@ -47,9 +46,6 @@ public static class Sizes
     /// </summary>
     public const string PlainTable = "timeline-table-plain";
 
-    /// <summary>The app's default Crumbs:Timeline:CelebrityThreshold, which the sweep's apps run with.</summary>
-    private const int CelebrityThreshold = 1000;
-
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerOptions.Web)
     {
         WriteIndented = true,
@@ -58,73 +54,40 @@ public static class Sizes
 
     public static async Task<int> RunAsync(Options options, string repo, string runId, string results, OtlpSink sink, Uri bare, int barePid, Action<string> say)
     {
-        var sizes = new List<SizeResult>();
-        for (var i = 0; i < options.Sizes.Count; i++)
+        // Every size is seeded first and keeps running; then each read is taken at every size in turn, the sizes'
+        // order reversed from one read to the next. Taken a size at a time, a read's smallest and largest sizes were
+        // a quarter of an hour apart, and this machine's speed moved by ±20% within minutes: as much as the goal allows.
+        var runs = new List<SizeRun>();
+        List<SizeResult> sizes;
+        try
         {
-            var sizeClock = System.Diagnostics.Stopwatch.StartNew();
-            var posts = options.Sizes[i];
-            var users = Math.Max(20, posts / 10);
-            var follows = (int)Math.Min(posts * 5L, (long)users * (users - 1) / 4);
-            say($"[size {i + 1}/{options.Sizes.Count}] {posts:N0} posts, {users:N0} users, {follows:N0} follows: starting a fresh Crumbs ...");
-            await using var app = await AppUnderTest.StartAsync(repo, $"{runId}-{i + 1}", Path.Combine(results, $"apphost-{Options.SizeLabel(posts)}.log"), 3, TimeSpan.FromMinutes(3), sink.Url);
-            var direct = app.WebReplicas()[0];
-            using var api = new CrumbsClient(direct, app.AdminKey);
-            var seeded = await api.SeedAsync(users, follows, posts, posts, options.Active);
-            var seedSeconds = seeded.GetProperty("seconds").GetDouble();
-            var entries = seeded.GetProperty("timelineEntries").GetInt64();
-            say($"seeded in {seedSeconds:0} s ({entries:N0} timeline entries; {CrumbsClient.Steps(seeded)}); settling ...");
-            await using var db = NpgsqlDataSource.Create(app.Setting("ConnectionStrings__db"));
-            var data = new DataSet(db);
-            await data.LoadAsync(seeded);
-            var settled = await data.SettlePostgresAsync(() => app.ServerPids("postgres"), 0.05, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(3));
-            say($"settled: vacuum {settled.VacuumSeconds:0.0} s, Postgres {(settled.Quiet ? "quiet" : $"still busy ({settled.PostgresCores:0.00} cores; {settled.BusyWith})")} after {settled.QuietAfterSeconds:0} s");
-
-            // The peaks below are of serving this size: the seed's own buffers (one replica builds the whole graph) are not.
-            var reset = app.Pids("web").Concat(app.Pids("worker")).All(Procs.ResetPeak);
-            var readers = await Task.WhenAll(data.Pick(8, u => u.Active && u.Followers <= CelebrityThreshold && u.Following > 5).Select(u => api.SignInAsync(u.Handle, "demo password")));
-            var timelineUsers = data.Pick(200, u => u.Active && u.Following > 0, salt: 3);
-            var followNoCelebrity = (await data.ListAsync(
-                "select f.follower_id from follows f join users a on a.id = f.followee_id group by f.follower_id having max(a.follower_count) <= @threshold",
-                r => r.GetInt64(0), ("threshold", CelebrityThreshold))).ToHashSet();
-            var plainUsers = data.Pick(200, u => u.Active && u.Following > 0 && followNoCelebrity.Contains(u.Id), salt: 3);
-            var wrk = new Wrk(results, () => new()
+            for (var i = 0; i < options.Sizes.Count; i++)
             {
-                ["web"] = app.Pids("web"), ["worker"] = app.Pids("worker"), ["postgres"] = app.ServerPids("postgres"),
-                ["redis"] = app.ServerPids("redis"), ["rabbitmq"] = app.ServerPids("rabbitmq"), ["bare"] = [barePid], ["bench"] = [Environment.ProcessId],
-            });
-            WrkRequest[] Bench(string way, IReadOnlyList<DemoUser>? users = null) =>
-                [.. (users ?? timelineUsers).Select(u => new WrkRequest("GET", $"/bench/timeline/{way}?user={u.Id}"))];
-            WrkRequest[] home = [.. readers.Select(r => new WrkRequest("GET", "/api/timeline", r.ReadHeaders))];
-            // Every variant's code too (see Program.cs): the JOIN and the table otherwise paid the JIT in their own measurement.
-            await wrk.RunAsync(direct, [.. home, .. Bench("cached-objects"), .. Bench("cached-result"), .. Bench("table"), .. Bench("join"),
-                new("GET", "/bench/plaintext")], options.Warmup);
-
-            var bareResult = await wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds);
-            var plaintext = await wrk.RunAsync(direct, [new("GET", "/bench/plaintext")], options.BaselineSeconds);
-            var (reads, bareBefore, bakes) = (new Dictionary<string, WrkResult>(), new Dictionary<string, WrkResult>(), new Dictionary<string, double?>());
-            using var worker = new CrumbsClient(app.Replicas("worker")[0], app.AdminKey);
-            foreach (var (key, title) in Reads)
-            {
-                if (key == PlainTable && plainUsers.Count == 0)
-                {
-                    say($"{Options.SizeLabel(posts)} posts, {title}: no active reader follows no celebrity; not read");
-                    continue;
-                }
-
-                // A bake first, so the next scheduled one (an interval after its start) falls after this read: at 1M a
-                // bake of 1,000 readers' suggestions is seconds of Postgres, and one had landed inside a read.
-                bakes[key] = await worker.BakeNowAsync();
-                // Bare Kestrel again right before each read: the machine's speed moved by a quarter between sizes.
-                bareBefore[key] = await wrk.RunAsync(bare, [new("GET", "/plaintext")], options.BaselineSeconds);
-                var requests = key switch { "home-warm" => home, PlainTable => Bench("table", plainUsers), _ => Bench(key["timeline-".Length..]) };
-                reads[key] = await wrk.RunAsync(direct, requests, options.Seconds);
-                say($"{Options.SizeLabel(posts)} posts, {title}{(key == PlainTable ? $" ({plainUsers.Count} readers)" : "")}: {reads[key].Rps:0} req/s, p99 {reads[key].P99Ms:0.0} ms, {reads[key].Errors} errors; bare Kestrel just before {bareBefore[key].Rps:0}");
+                runs.Add(await SizeRun.PrepareAsync(options, repo, $"{runId}-{i + 1}", results, sink, bare, barePid, options.Sizes[i],
+                    $"size {i + 1}/{options.Sizes.Count}", say));
             }
 
-            sizes.Add(new SizeResult(posts, users, follows, entries, Math.Round(seedSeconds, 1), settled, reads, bareBefore, bakes, plaintext, bareResult,
-                [.. app.Pids("web").Select(p => Math.Round(Procs.PeakMiB(p)))], [.. app.Pids("worker").Select(p => Math.Round(Procs.PeakMiB(p)))],
-                seeded.GetProperty("activeUsers").GetInt32(), CrumbsClient.Steps(seeded), Math.Round(sizeClock.Elapsed.TotalSeconds), reset, plainUsers.Count));
-            say($"size done in {sizes[^1].SizeSeconds:0} s from start; stopping this size's Crumbs (peak RSS web {string.Join("/", sizes[^1].WebPeakMiB)} MiB, worker {string.Join("/", sizes[^1].WorkerPeakMiB)} MiB) ...");
+            for (var k = 0; k < Reads.Length; k++)
+            {
+                var (key, title) = Reads[k];
+                foreach (var run in k % 2 == 0 ? runs : Enumerable.Reverse(runs))
+                {
+                    say(await run.ReadAsync(key, bare, runs) is not var (read, bareBefore)
+                        ? $"{Options.SizeLabel(run.Posts)} posts, {title}: no active reader follows no celebrity; not read"
+                        : $"{Options.SizeLabel(run.Posts)} posts, {title}{(key == PlainTable ? $" ({run.PlainReaders} readers)" : "")}: {read.Rps:0} req/s, " +
+                          $"p99 {read.P99Ms:0.0} ms, {read.Errors} errors; bare Kestrel just before {bareBefore.Rps:0}");
+                }
+            }
+
+            sizes = [.. runs.Select(run => run.Finish())];
+        }
+        finally
+        {
+            say($"stopping the sweep's {runs.Count} apps ...");
+            foreach (var run in runs)
+            {
+                await run.DisposeAsync();
+            }
         }
 
         File.WriteAllText(Path.Combine(results, "sizes.json"), JsonSerializer.Serialize(sizes, JsonOptions));
@@ -201,7 +164,7 @@ public static class Sizes
     public static string Markdown(IReadOnlyList<SizeResult> sizes, string runId, string chartPath)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Run `{runId}`: {string.Join(", ", sizes.Select(s => Options.SizeLabel(s.Posts)))} posts (users = posts / 10, follows = posts × 5), a fresh app per size, telemetry as deployed.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run `{runId}`: {string.Join(", ", sizes.Select(s => Options.SizeLabel(s.Posts)))} posts (users = posts / 10, follows = posts × 5), a fresh app per size, all running at once, each read taken at every size in turn, telemetry as deployed.");
         md.AppendLine();
         md.AppendLine("| Posts | Users | Follows | Timeline entries | Seed s | Settled | " + string.Join(" | ", Reads.Select(r => $"{r.Title} req/s (p99 ms)")) + " | App plaintext | Bare Kestrel | Peak RSS web (MiB) | Peak RSS worker (MiB) |");
         md.AppendLine("|---:|---:|---:|---:|---:|---|" + string.Concat(Reads.Select(_ => "---:|")) + "---:|---:|---|---|");
@@ -216,7 +179,7 @@ public static class Sizes
         md.AppendLine();
         foreach (var s in sizes)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- {Options.SizeLabel(s.Posts)} posts: seeded in {s.SeedSeconds:0} s ({s.SeedSteps}); {s.SizeSeconds:0} s from a fresh app to its last read; bare Kestrel before each read {s.BareBefore.Values.Min(b => b.Rps):0}–{s.BareBefore.Values.Max(b => b.Rps):0} req/s (median {s.BareMedian:0}); the bake before each read {Bakes(s)}; peak RSS {(s.PeaksSinceSeed ? "since the data settled (the seed's own peak left out)" : "since each process started (the seed's included: the peak could not be reset)")}.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {Options.SizeLabel(s.Posts)} posts: seeded in {s.SeedSeconds:0} s ({s.SeedSteps}); {s.SizeSeconds:0} s from a fresh app to ready (seeded, settled, warmed up); bare Kestrel before each read {s.BareBefore.Values.Min(b => b.Rps):0}–{s.BareBefore.Values.Max(b => b.Rps):0} req/s (median {s.BareMedian:0}); the bake before each read {Bakes(s)}; peak RSS {(s.PeaksSinceSeed ? "since the data settled (the seed's own peak left out)" : "since each process started (the seed's included: the peak could not be reset)")}.");
         }
 
         foreach (var goal in Goals(sizes))
