@@ -96,9 +96,19 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new AppUnderTest(process, runId, dataPath, await ready.Task.WaitAsync(within));
-        await app.WaitForReplicasAsync(webReplicas, within);
-        return app;
+        try
+        {
+            var app = new AppUnderTest(process, runId, dataPath, await ready.Task.WaitAsync(within));
+            await app.WaitForReplicasAsync(webReplicas, within);
+            return app;
+        }
+        catch (Exception)
+        {
+            // An app that did not come up is stopped with its servers: else they ran on after the bench had ended.
+            Console.WriteLine($"Crumbs did not come up within {within} (its log: {logPath}); stopping it ...");
+            await StopAsync(process, dataPath);
+            throw;
+        }
     }
 
     /// <summary>The web and worker processes of this run (found by the run id the AppHost passed them).</summary>
@@ -171,27 +181,29 @@ public sealed partial class AppUnderTest : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopAsync(_appHost, DataPath);
+
+    private static async Task StopAsync(Process appHost, string dataPath)
     {
-        if (!_appHost.HasExited)
+        if (!appHost.HasExited)
         {
             // SIGTERM: the AppHost stops its servers and replicas itself. (SIGINT is ignored when the bench runs in the
             // background, as nohup or a script starts it: each size then waited 45 s for the timeout below.)
-            using var kill = Process.Start("kill", ["-TERM", _appHost.Id.ToString()]);
+            using var kill = Process.Start("kill", ["-TERM", appHost.Id.ToString()]);
             await kill.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
             try
             {
-                await _appHost.WaitForExitAsync(timeout.Token);
+                await appHost.WaitForExitAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
-                _appHost.Kill();
+                appHost.Kill();
             }
         }
 
-        _appHost.Dispose();
-        await RemoveDataAsync();
+        appHost.Dispose();
+        await RemoveDataAsync(dataPath);
     }
 
     /// <summary>
@@ -199,22 +211,22 @@ public sealed partial class AppUnderTest : IAsyncDisposable
     /// Postgres still writing its last WAL into the folder failed the delete: so wait for the servers, then delete,
     /// for up to 30 s.
     /// </summary>
-    private async Task RemoveDataAsync()
+    private static async Task RemoveDataAsync(string dataPath)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                if (!Procs.All().Any(pid => Procs.CommandLine(pid).Contains(DataPath, StringComparison.Ordinal)))
+                if (!Procs.All().Any(pid => Procs.CommandLine(pid).Contains(dataPath, StringComparison.Ordinal)))
                 {
-                    Directory.Delete(DataPath, recursive: true);
+                    Directory.Delete(dataPath, recursive: true);
                     return;
                 }
             }
             catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && clock.Elapsed > TimeSpan.FromSeconds(30))
             {
-                Console.WriteLine($"Could not remove {DataPath}: {e.Message}");
+                Console.WriteLine($"Could not remove {dataPath}: {e.Message}");
                 return;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -224,7 +236,7 @@ public sealed partial class AppUnderTest : IAsyncDisposable
 
             if (clock.Elapsed > TimeSpan.FromSeconds(30))
             {
-                Console.WriteLine($"Could not remove {DataPath}: its servers were still running after 30 s.");
+                Console.WriteLine($"Could not remove {dataPath}: its servers were still running after 30 s.");
                 return;
             }
 
