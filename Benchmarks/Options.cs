@@ -119,10 +119,13 @@ public static class Goals
             report.Goals.Add(new("Home timeline cold vs denormalized table", "≥ the table's req/s", $"{cold.Result.Rps:0} vs {table.Result.Rps:0} req/s = {ratio:P0}", ratio >= 1));
         }
 
+        // Each read against the app's plaintext sampled right before it: the two reads are half a minute apart, and this
+        // machine's speed moves by more than their difference within that (bare Kestrel 43.6k then 30.7k req/s in one run).
         if (Get("follow-few") is { } few && Get("follow-many") is { } many)
         {
-            var ratio = many.Result.Rps / few.Result.Rps;
-            report.Goals.Add(new("Following many vs few", "≥ 90% of the throughput", $"{ratio:P0}", ratio >= 0.9));
+            var ratio = many.Ratio / few.Ratio;
+            report.Goals.Add(new("Following many vs few", "≥ 90% of the throughput, each read against the app's plaintext just before it",
+                $"{ratio:P0} ({many.Ratio:0.000} vs {few.Ratio:0.000} × plaintext; req/s {many.Result.Rps:0} vs {few.Result.Rps:0})", ratio >= 0.9));
         }
 
         if (Get("timeline-join") is { } join && Get("timeline-cached-objects") is { } objects)
