@@ -212,11 +212,14 @@ public sealed class HostileInputTests(CrumbsApp crumbs, SecurityPeople people) :
             ("If-Modified-Since", "yesterday"), ("Range", "bytes=9999-1"), ("Host", "evil.example"), ("X-Forwarded-For", "not-an-ip, ::::"),
             ("X-Forwarded-Proto", "gopher"), ("X-Forwarded-Host", "evil.example"), ("Authorization", "Bearer x.y.z"), ("Authorization", "Basic %%%"),
             ("Content-Encoding", "gzip"), ("X-HTTP-Method-Override", "DELETE"), ("User-Agent", "<script>alert(1)</script>"), ("Referer", "javascript:alert(1)"),
+            // The API's errors are problem details whatever the client accepts (these made a bare 404 a 500).
+            ("Accept", "text/html"), ("Accept", "image/png"), ("Accept", "application/xml"),
         ];
         (string Method, string Path, Expect Expect)[] routes =
         [
             ("GET", "/", Expect.Survived), ("GET", "/settings", Expect.Survived), ("GET", "/api/me", Expect.Survived), ("GET", "/api/timeline?limit=1", Expect.Survived),
             ("GET", $"/media/{NoGuid}", Expect.Refused), ("POST", "/api/posts", Expect.Refused), ("PUT", "/api/me/profile", Expect.Refused), ("POST", "/signin", Expect.Refused),
+            ("GET", "/api/posts/abc", Expect.Refused), ("GET", "/api/no-such-thing", Expect.Refused), ("GET", "/no-such-page", Expect.Refused),
         ];
         var probes = new List<Probe>();
         foreach (var (method, path, expect) in routes)

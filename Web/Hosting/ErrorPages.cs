@@ -21,7 +21,13 @@ public static class ErrorPages
 
         if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/media"))
         {
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new() { HttpContext = http });
+            // Problem details whatever the client accepts: the service writes JSON only to a client that takes it, and
+            // a browser's text/html or an image's image/png then made the error a 500.
+            if (!await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new() { HttpContext = http }))
+            {
+                await TypedResults.Problem(statusCode: http.Response.StatusCode).ExecuteAsync(http);
+            }
+
             return;
         }
 
